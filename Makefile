@@ -1,0 +1,29 @@
+# ferry's build. `make run` starts ferry with the examples; `make test` runs every test.
+GO      ?= go
+BIN     := bin/ferry
+TOOLS   := $(CURDIR)/.tools
+export FERRY_TOOLS_DIR := $(TOOLS)
+
+.PHONY: build run test deps unit fuzz bench clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/ferry
+
+# Installs (when missing) the local AWS-compatible servers, then starts ferry with the examples imported.
+run: build
+	bash scripts/run.sh
+
+# Installs every tool and server the tests use, then runs vet, all tests and a short fuzz pass.
+test: deps build
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 60m ./...
+	bash scripts/fuzz-short.sh
+
+deps:
+	bash scripts/install-deps.sh
+
+bench: build
+	bash scripts/bench.sh
+
+clean:
+	rm -rf bin
