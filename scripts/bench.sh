@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `make bench`: the Go benchmarks, then a load run on loopback against
+# ferry's HTTP_PROXY route and against the same backend directly, printing
+# requests/s side by side. Bounded: each load run lasts DURATION seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-10}
+CONNS=${CONNS:-32}
+THREADS=${THREADS:-2}
+
+if ! command -v wrk >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+
+echo "== go benchmarks"
+go test -run='^$' -bench=. -benchmem ./internal/... | grep -E '^(Benchmark|ok|PASS|FAIL|pkg)' || true
+
+free_port() { python3 - <<'PY' 2>/dev/null || echo $((20000 + RANDOM % 20000))
+import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()
+PY
+}
+BACKEND=127.0.0.1:$(free_port)
+LISTEN=127.0.0.1:$(free_port)
+ADMIN=127.0.0.1:$(free_port)
+DATA=$(mktemp -d -t ferry-bench.XXXXXX)
+export FERRY_ADMIN_URL="http://$ADMIN" FERRY_ADMIN_TOKEN=bench-$$
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DATA"; }
+trap cleanup EXIT INT TERM
+
+go build -o bin/example-backend ./examples/backend
+./bin/example-backend --listen "$BACKEND" 2>/dev/null &
+pids+=($!)
+./bin/ferry serve --data-dir "$DATA" --listen "$LISTEN" --admin-listen "$ADMIN" --log-format json >/dev/null 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do ./bin/ferry apis >/dev/null 2>&1 && break; sleep 0.1; done
+api=$(./bin/ferry import examples/http-proxy.yaml)
+./bin/ferry deploy "$api" --stage bench --stage-var "backend=$BACKEND" >/dev/null
+curl -sf "http://$LISTEN/restapis/$api/bench/_user_request_/svc/warm" >/dev/null
+
+rps() { wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
+direct=$(rps "http://$BACKEND/items/1")
+viaferry=$(rps "http://$LISTEN/restapis/$api/bench/_user_request_/svc/items/1")
+echo "== load: wrk -t$THREADS -c$CONNS -d${DURATION}s on loopback (ferry and backend share the machine's cores)"
+printf '%-28s %12s req/s\n' "backend directly" "$direct" "through ferry HTTP_PROXY" "$viaferry"
