@@ -1,0 +1,97 @@
+package gatewayresponse
+
+import "net/http"
+
+// Type is an API Gateway gateway response type.
+type Type string
+
+// The gateway response types of API Gateway REST APIs.
+const (
+	AccessDenied               Type = "ACCESS_DENIED"
+	APIConfigurationError      Type = "API_CONFIGURATION_ERROR"
+	AuthorizerConfigError      Type = "AUTHORIZER_CONFIGURATION_ERROR"
+	AuthorizerFailure          Type = "AUTHORIZER_FAILURE"
+	BadRequestParameters       Type = "BAD_REQUEST_PARAMETERS"
+	BadRequestBody             Type = "BAD_REQUEST_BODY"
+	Default4XX                 Type = "DEFAULT_4XX"
+	Default5XX                 Type = "DEFAULT_5XX"
+	ExpiredToken               Type = "EXPIRED_TOKEN"
+	IntegrationFailure         Type = "INTEGRATION_FAILURE"
+	IntegrationTimeout         Type = "INTEGRATION_TIMEOUT"
+	InvalidAPIKey              Type = "INVALID_API_KEY"
+	InvalidSignature           Type = "INVALID_SIGNATURE"
+	MissingAuthenticationToken Type = "MISSING_AUTHENTICATION_TOKEN"
+	QuotaExceeded              Type = "QUOTA_EXCEEDED"
+	RequestTooLarge            Type = "REQUEST_TOO_LARGE"
+	ResourceNotFound           Type = "RESOURCE_NOT_FOUND"
+	Throttled                  Type = "THROTTLED"
+	Unauthorized               Type = "UNAUTHORIZED"
+	UnsupportedMediaType       Type = "UNSUPPORTED_MEDIA_TYPE"
+	WAFFiltered                Type = "WAF_FILTERED"
+)
+
+type typeInfo struct {
+	status  int
+	message string
+}
+
+// builtin holds each type's default status and the message API Gateway
+// answers with when nothing more specific is known.
+var builtin = map[Type]typeInfo{
+	AccessDenied:               {http.StatusForbidden, "User is not authorized to access this resource"},
+	APIConfigurationError:      {http.StatusInternalServerError, "Internal server error"},
+	AuthorizerConfigError:      {http.StatusInternalServerError, "Internal server error"},
+	AuthorizerFailure:          {http.StatusInternalServerError, "Internal server error"},
+	BadRequestParameters:       {http.StatusBadRequest, "Missing required request parameters"},
+	BadRequestBody:             {http.StatusBadRequest, "Invalid request body"},
+	Default4XX:                 {0, "Bad Request"},
+	Default5XX:                 {0, "Internal server error"},
+	ExpiredToken:               {http.StatusForbidden, "The security token included in the request is expired"},
+	IntegrationFailure:         {http.StatusGatewayTimeout, "Internal server error"},
+	IntegrationTimeout:         {http.StatusGatewayTimeout, "Endpoint request timed out"},
+	InvalidAPIKey:              {http.StatusForbidden, "Forbidden"},
+	InvalidSignature:           {http.StatusForbidden, "The request signature we calculated does not match the signature you provided"},
+	MissingAuthenticationToken: {http.StatusForbidden, "Missing Authentication Token"},
+	QuotaExceeded:              {http.StatusTooManyRequests, "Limit Exceeded"},
+	RequestTooLarge:            {http.StatusRequestEntityTooLarge, "Request Too Long"},
+	ResourceNotFound:           {http.StatusNotFound, "Not Found"},
+	Throttled:                  {http.StatusTooManyRequests, "Too Many Requests"},
+	Unauthorized:               {http.StatusUnauthorized, "Unauthorized"},
+	UnsupportedMediaType:       {http.StatusUnsupportedMediaType, "Unsupported Media Type"},
+	WAFFiltered:                {http.StatusForbidden, "Forbidden"},
+}
+
+// Types lists every gateway response type ferry knows.
+func Types() []Type {
+	out := make([]Type, 0, len(builtin))
+	for t := range builtin {
+		out = append(out, t)
+	}
+	return out
+}
+
+// Known reports whether t is a gateway response type.
+func (t Type) Known() bool { _, ok := builtin[t]; return ok }
+
+// DefaultStatus is the type's status when the API does not customize it.
+// DEFAULT_4XX and DEFAULT_5XX have none of their own: 400 and 500 stand in.
+func (t Type) DefaultStatus() int {
+	switch t {
+	case Default4XX:
+		return http.StatusBadRequest
+	case Default5XX:
+		return http.StatusInternalServerError
+	}
+	if i, ok := builtin[t]; ok {
+		return i.status
+	}
+	return http.StatusInternalServerError
+}
+
+// DefaultMessage is the type's default client-safe message.
+func (t Type) DefaultMessage() string {
+	if i, ok := builtin[t]; ok {
+		return i.message
+	}
+	return "Internal server error"
+}
