@@ -1,0 +1,49 @@
+package admin
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/ferrygw/ferry/internal/model"
+)
+
+// Config configures the admin API.
+type Config struct {
+	// Store holds the control-plane state; *store.Store satisfies it.
+	Store Store
+	// Tokens are the bearer tokens accepted; at least one is required.
+	Tokens []Token
+	// Logger receives one line per request (never a token) and internal errors; nil discards.
+	Logger *slog.Logger
+	// OnChange is called after every committed write, so the gateway can reload what it serves.
+	OnChange func()
+}
+
+// Store is what the admin API needs of package store; *store.Store
+// implements it. Errors wrap store.ErrNotFound and store.ErrConflict.
+type Store interface {
+	CreateAPI(ctx context.Context, api *model.API) error
+	GetAPI(ctx context.Context, id string) (*model.API, error)
+	ListAPIs(ctx context.Context) ([]*model.API, error)
+	UpdateAPI(ctx context.Context, id string, fn func(*model.API) error) error
+	DeleteAPI(ctx context.Context, id string) error
+
+	CreateDeployment(ctx context.Context, d *model.Deployment) error
+	GetDeployment(ctx context.Context, apiID, id string) (*model.Deployment, error)
+	ListDeployments(ctx context.Context, apiID string) ([]*model.Deployment, error)
+	DeleteDeployment(ctx context.Context, apiID, id string) error
+
+	CreateStage(ctx context.Context, st *model.Stage) error
+	PutStage(ctx context.Context, st *model.Stage) error
+	GetStage(ctx context.Context, apiID, name string) (*model.Stage, error)
+	ListStages(ctx context.Context, apiID string) ([]*model.Stage, error)
+	DeleteStage(ctx context.Context, apiID, name string) error
+	DeployToStage(ctx context.Context, apiID string, d *model.Deployment, stageName string, vars map[string]string, description string) error
+
+	PutDomainName(ctx context.Context, d *model.DomainName) error
+	ListDomainNames(ctx context.Context) ([]*model.DomainName, error)
+	DeleteDomainName(ctx context.Context, name string) error
+	PutBasePathMapping(ctx context.Context, m *model.BasePathMapping) error
+	ListBasePathMappings(ctx context.Context, domain string) ([]*model.BasePathMapping, error)
+	DeleteBasePathMapping(ctx context.Context, domain, basePath string) error
+}
