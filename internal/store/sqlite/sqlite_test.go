@@ -1,0 +1,123 @@
+package sqlite_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ferrygw/ferry/internal/store"
+	"github.com/ferrygw/ferry/internal/store/sqlite"
+	"github.com/ferrygw/ferry/internal/store/storetest"
+)
+
+func open(t *testing.T) *sqlite.Backend {
+	t.Helper()
+	b, err := sqlite.Open(filepath.Join(t.TempDir(), "ferry.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestSuite(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Backend { return open(t) })
+}
+
+func TestFileModes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	path := filepath.Join(dir, "ferry.db")
+	b, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	put := func(tx store.Tx) error { return tx.Put("k", []byte("v")) }
+	if err := b.Txn(context.Background(), put); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path string
+		want os.FileMode
+	}{
+		{dir, 0o700 | os.ModeDir},
+		{path, 0o600},
+		{path + "-wal", 0o600},
+	} {
+		fi, err := os.Stat(c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode() != c.want {
+			t.Errorf("%s: mode %v, want %v", filepath.Base(c.path), fi.Mode(), c.want)
+		}
+	}
+}
+
+func TestReopenKeepsDataAndSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ferry.db")
+	b, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := b.Txn(ctx, func(tx store.Tx) error { return tx.Put("k", []byte("v")) }); err != nil {
+		t.Fatal(err)
+	}
+	rev, _ := b.Revision(ctx)
+	b.Close()
+
+	b, err = sqlite.Open(path)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer b.Close()
+	if v, err := b.SchemaVersion(ctx); err != nil || v != 1 {
+		t.Fatalf("schema version = %d, %v; want 1", v, err)
+	}
+	if r, _ := b.Revision(ctx); r != rev || r == 0 {
+		t.Fatalf("revision after reopen = %d, want %d (non-zero)", r, rev)
+	}
+	var got []byte
+	err = b.Txn(ctx, func(tx store.Tx) error {
+		var err error
+		got, err = tx.Get("k")
+		return err
+	})
+	if err != nil || string(got) != "v" {
+		t.Fatalf("Get after reopen = %q, %v", got, err)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	dir := t.TempDir()
+	notADir := filepath.Join(dir, "file")
+	if err := os.WriteFile(notADir, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	garbage := filepath.Join(dir, "garbage.db")
+	if err := os.WriteFile(garbage, []byte(strings.Repeat("not a database ", 100)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, path, want string
+	}{
+		{"empty", "", "empty database path"},
+		{"query char", filepath.Join(dir, "a?b.db"), "must not contain"},
+		{"parent is a file", filepath.Join(notADir, "ferry.db"), "create directory"},
+		{"not a database", garbage, garbage},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := sqlite.Open(c.path)
+			if err == nil {
+				b.Close()
+				t.Fatalf("Open(%q) succeeded, want an error", c.path)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("Open(%q) = %v, want it to mention %q", c.path, err, c.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,149 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/ferrygw/ferry/internal/store"
+)
+
+// Memory is a store.Backend held in a map. Transactions run one at a time
+// and buffer their writes, so an error in fn leaves nothing behind, exactly
+// as in a real database. It is meant for tests; nothing is persisted.
+type Memory struct {
+	mu     sync.Mutex
+	data   map[string][]byte
+	rev    int64
+	closed bool
+}
+
+var _ store.Backend = (*Memory)(nil)
+
+// NewMemory returns an empty in-memory backend.
+func NewMemory() *Memory { return &Memory{data: map[string][]byte{}} }
+
+var errClosed = errors.New("memory backend: closed")
+
+// Txn runs fn against a buffer of its writes and applies them on success.
+func (m *Memory) Txn(ctx context.Context, fn func(tx store.Tx) error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return errClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t := &memTx{m: m, writes: map[string][]byte{}}
+	err := fn(t)
+	t.done = true
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if len(t.writes) == 0 {
+		return nil
+	}
+	for k, v := range t.writes {
+		if v == nil {
+			delete(m.data, k)
+		} else {
+			m.data[k] = v
+		}
+	}
+	m.rev++
+	return nil
+}
+
+// Revision returns the number of committed transactions that wrote something.
+func (m *Memory) Revision(ctx context.Context) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return 0, errClosed
+	}
+	return m.rev, nil
+}
+
+// Close makes every later call fail.
+func (m *Memory) Close() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.closed = true
+	return nil
+}
+
+// memTx records writes in a map where a nil value means "deleted"; values
+// are copied in and out so callers cannot alias the stored bytes.
+type memTx struct {
+	m      *Memory
+	writes map[string][]byte
+	done   bool
+}
+
+var errTxDone = errors.New("memory backend: transaction used after Txn returned")
+
+func (t *memTx) lookup(key string) ([]byte, bool) {
+	if v, ok := t.writes[key]; ok {
+		return v, v != nil
+	}
+	v, ok := t.m.data[key]
+	return v, ok
+}
+
+func (t *memTx) Get(key string) ([]byte, error) {
+	if t.done {
+		return nil, errTxDone
+	}
+	v, ok := t.lookup(key)
+	if !ok {
+		return nil, fmt.Errorf("key %q: %w", key, store.ErrNotFound)
+	}
+	return append([]byte{}, v...), nil
+}
+
+func (t *memTx) Put(key string, value []byte) error {
+	if t.done {
+		return errTxDone
+	}
+	if key == "" {
+		return errors.New("memory backend: put: empty key")
+	}
+	t.writes[key] = append([]byte{}, value...)
+	return nil
+}
+
+func (t *memTx) Delete(key string) error {
+	if t.done {
+		return errTxDone
+	}
+	if _, ok := t.lookup(key); ok {
+		t.writes[key] = nil
+	}
+	return nil
+}
+
+func (t *memTx) List(prefix string) ([]string, error) {
+	if t.done {
+		return nil, errTxDone
+	}
+	var keys []string
+	for k := range t.m.data {
+		if _, overwritten := t.writes[k]; !overwritten && strings.HasPrefix(k, prefix) {
+			keys = append(keys, k)
+		}
+	}
+	for k, v := range t.writes {
+		if v != nil && strings.HasPrefix(k, prefix) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys, nil
+}
