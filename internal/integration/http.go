@@ -1,0 +1,156 @@
+package integration
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ferrygw/ferry/internal/gatewayresponse"
+	"github.com/ferrygw/ferry/internal/model"
+)
+
+// MaxBufferedResponse bounds a buffered backend answer: API Gateway's 10 MB payload limit.
+const MaxBufferedResponse = 10 << 20
+
+var errTimeout = errors.New("integration timed out")
+
+// NewHTTP builds an HTTP or HTTP_PROXY backend. The URI is checked here;
+// its {placeholders} are filled by the integration request step.
+func NewHTTP(cfg Config) (Backend, error) {
+	in := cfg.Integration
+	u, err := url.Parse(strings.NewReplacer("{", "x", "}", "x", "$", "x").Replace(in.URI))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("integration.uri %q is not an http(s) URL", in.URI)
+	}
+	rt := cfg.Transport
+	if rt == nil {
+		rt = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	if in.TLSConfig != nil && in.TLSConfig.InsecureSkipVerification {
+		t, ok := rt.(*http.Transport)
+		if !ok {
+			return nil, fmt.Errorf("integration.tlsConfig.insecureSkipVerification needs an *http.Transport")
+		}
+		t = t.Clone()
+		if t.TLSClientConfig == nil {
+			t.TLSClientConfig = &tls.Config{}
+		}
+		t.TLSClientConfig.InsecureSkipVerify = true
+		rt = t
+	}
+	h := &httpBackend{rt: rt, timeout: timeoutOf(in), stream: cfg.Stream && in.Type == model.IntegrationHTTPProxy}
+	return h.call, nil
+}
+
+type httpBackend struct {
+	rt      http.RoundTripper
+	timeout time.Duration
+	stream  bool
+}
+
+func (h *httpBackend) call(ctx context.Context, req *Request) (*Response, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	timer := time.AfterFunc(h.timeout, func() { cancel(errTimeout) })
+	var body io.Reader = bytes.NewReader(req.Body)
+	length := int64(len(req.Body))
+	if req.Stream != nil {
+		body, length = req.Stream, req.ContentLength
+	}
+	out, err := http.NewRequestWithContext(ctx, req.Method, req.URL.String(), body)
+	if err != nil {
+		timer.Stop()
+		cancel(nil)
+		return nil, gatewayresponse.Internal(fmt.Errorf("integration request: %w", err))
+	}
+	out.ContentLength = length
+	if length == 0 {
+		out.Body = http.NoBody
+	}
+	out.Header = req.Header.Clone()
+	if out.Header == nil {
+		out.Header = http.Header{}
+	}
+	removeHopByHop(out.Header)
+	if host := out.Header.Get("Host"); host != "" {
+		out.Host = host
+		out.Header.Del("Host")
+	}
+	resp, err := h.rt.RoundTrip(out)
+	if err != nil {
+		timer.Stop()
+		cause := context.Cause(ctx)
+		cancel(nil)
+		return nil, callError(cause, err)
+	}
+	removeHopByHop(resp.Header)
+	if h.stream {
+		// The timeout bounds the wait for the answer's head; once it
+		// arrives the body streams for as long as the client reads.
+		if !timer.Stop() {
+			resp.Body.Close()
+			cancel(nil)
+			return nil, gatewayresponse.New(gatewayresponse.IntegrationTimeout, errTimeout)
+		}
+		return &Response{Status: resp.StatusCode, Header: resp.Header, Stream: &cancelOnClose{resp.Body, cancel}}, nil
+	}
+	defer cancel(nil)
+	defer timer.Stop()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxBufferedResponse+1))
+	resp.Body.Close()
+	if err != nil {
+		return nil, callError(context.Cause(ctx), err)
+	}
+	if len(b) > MaxBufferedResponse {
+		return nil, gatewayresponse.Internal(fmt.Errorf("integration response larger than %d bytes", MaxBufferedResponse))
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
+}
+
+func callError(cause, err error) error {
+	switch {
+	case errors.Is(cause, errTimeout):
+		return gatewayresponse.New(gatewayresponse.IntegrationTimeout, fmt.Errorf("integration: %w", err))
+	case cause != nil:
+		// The client went away; nobody reads the answer.
+		return fmt.Errorf("integration: client canceled: %w", err)
+	}
+	return gatewayresponse.New(gatewayresponse.IntegrationFailure, fmt.Errorf("integration: %w", err))
+}
+
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelCauseFunc
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel(nil)
+	return err
+}
+
+// hopByHop are the headers that belong to one connection, not to the
+// message (RFC 9110 section 7.6.1).
+var hopByHop = []string{
+	"Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate",
+	"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade",
+}
+
+func removeHopByHop(h http.Header) {
+	for _, f := range h.Values("Connection") {
+		for _, name := range strings.Split(f, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				h.Del(name)
+			}
+		}
+	}
+	for _, name := range hopByHop {
+		h.Del(name)
+	}
+}

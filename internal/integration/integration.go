@@ -1,0 +1,98 @@
+package integration
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ferrygw/ferry/internal/model"
+)
+
+// Request is the integration request after parameter mappings and the
+// request template.
+type Request struct {
+	// Method is the HTTP method toward the backend.
+	Method string
+	// URL is the backend URL with path parameters, stage variables and
+	// query-string mappings applied; nil for MOCK.
+	URL *url.URL
+	// Header holds the integration request headers.
+	Header http.Header
+	// Body is the buffered payload (the rendered template or passed-through body).
+	Body []byte
+	// Stream, when non-nil, is the client's body streamed through instead of
+	// Body (HTTP_PROXY with nothing needing the body buffered).
+	Stream io.Reader
+	// ContentLength is Stream's length, -1 when unknown.
+	ContentLength int64
+}
+
+// Response is a backend's answer.
+type Response struct {
+	Status int
+	Header http.Header
+	// Body is the buffered payload; empty when Stream is set.
+	Body []byte
+	// Stream is the backend's body still to be read; the caller closes it.
+	Stream io.ReadCloser
+}
+
+// Backend calls one integration.
+type Backend func(ctx context.Context, req *Request) (*Response, error)
+
+// Config is what a factory builds a backend from.
+type Config struct {
+	// Integration is the method's integration definition.
+	Integration *model.Integration
+	// Where names the method in errors ("GET /pets").
+	Where string
+	// Transport sends HTTP requests; nil uses a clone of http.DefaultTransport.
+	Transport http.RoundTripper
+	// Logger receives diagnostics; nil discards them.
+	Logger *slog.Logger
+	// Stream asks an HTTP_PROXY backend to pass bodies through unbuffered.
+	Stream bool
+}
+
+// Factory builds a backend for one integration, validating its
+// configuration up front.
+type Factory func(cfg Config) (Backend, error)
+
+// Factories maps an integration type to its factory.
+type Factories map[string]Factory
+
+// Defaults returns the factories of the integration types ferry's core
+// serves. Callers add AWS, AWS_PROXY and others to the returned map.
+func Defaults() Factories {
+	return Factories{
+		model.IntegrationMock:      NewMock,
+		model.IntegrationHTTP:      NewHTTP,
+		model.IntegrationHTTPProxy: NewHTTP,
+	}
+}
+
+// Build finds the factory for cfg's integration type and builds the backend.
+func (f Factories) Build(cfg Config) (Backend, error) {
+	typ := cfg.Integration.Type
+	fac, ok := f[typ]
+	if !ok {
+		known := make([]string, 0, len(f))
+		for k := range f {
+			known = append(known, k)
+		}
+		sort.Strings(known)
+		return nil, fmt.Errorf("integration.type %q is not supported (supported: %s)", typ, strings.Join(known, ", "))
+	}
+	return fac(cfg)
+}
+
+// timeoutOf is the integration's timeout.
+func timeoutOf(i *model.Integration) time.Duration {
+	return time.Duration(i.Timeout()) * time.Millisecond
+}

@@ -1,0 +1,287 @@
+package integrationrequest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/ferrygw/ferry/internal/gatewayresponse"
+	"github.com/ferrygw/ferry/internal/integration"
+	"github.com/ferrygw/ferry/internal/integrationrequest/mapping"
+	"github.com/ferrygw/ferry/internal/mappingtemplate"
+	"github.com/ferrygw/ferry/internal/model"
+)
+
+// DefaultContentType stands in for a missing Content-Type, as in API Gateway.
+const DefaultContentType = "application/json"
+
+// Step is a compiled integration request.
+type Step struct {
+	typ         string
+	method      string
+	proxy       bool
+	uri         *uriTemplate
+	params      []param
+	templates   map[string]*mappingtemplate.Template
+	passthrough string
+	// needsBody is true when a mapping or template reads the request body.
+	needsBody bool
+}
+
+type param struct {
+	target mapping.Target
+	source mapping.Source
+	key    string // the target as written, for errors
+}
+
+// Compile checks and compiles an integration's request side. Errors name
+// the field: `integration.requestParameters["integration.request.path.id"]: ...`.
+func Compile(in *model.Integration) (*Step, error) {
+	s := &Step{
+		typ:         in.Type,
+		method:      strings.ToUpper(in.HTTPMethod),
+		proxy:       in.Type == model.IntegrationHTTPProxy || in.Type == model.IntegrationAWSProxy,
+		passthrough: in.PassthroughBehavior,
+	}
+	switch s.passthrough {
+	case "":
+		s.passthrough = model.PassthroughWhenNoMatch
+	case model.PassthroughWhenNoMatch, model.PassthroughWhenNoTemplates, model.PassthroughNever:
+	default:
+		return nil, fmt.Errorf("integration.passthroughBehavior %q: want WHEN_NO_MATCH, WHEN_NO_TEMPLATES or NEVER", in.PassthroughBehavior)
+	}
+	keys := make([]string, 0, len(in.RequestParameters))
+	for k := range in.RequestParameters {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		where := fmt.Sprintf("integration.requestParameters[%q]", k)
+		tg, err := mapping.ParseTarget(k, mapping.IntegrationRequestTargets)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		src, err := mapping.ParseSource(in.RequestParameters[k])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
+		switch src.Kind {
+		case mapping.ResponseHeader, mapping.ResponseMultiHeader, mapping.ResponseBody, mapping.ResponseBodyPath:
+			return nil, fmt.Errorf("%s: an integration request cannot read %s", where, src)
+		case mapping.RequestBody, mapping.RequestBodyPath:
+			s.needsBody = true
+		}
+		s.params = append(s.params, param{target: tg, source: src, key: k})
+	}
+	if !s.proxy && len(in.RequestTemplates) > 0 {
+		s.templates = make(map[string]*mappingtemplate.Template, len(in.RequestTemplates))
+		for ct, src := range in.RequestTemplates {
+			name := fmt.Sprintf("integration.requestTemplates[%q]", ct)
+			t, err := mappingtemplate.Parse(name, src)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			s.templates[strings.ToLower(ct)] = t
+		}
+		s.needsBody = true
+	}
+	if in.Type == model.IntegrationHTTP || in.Type == model.IntegrationHTTPProxy {
+		u, err := parseURITemplate(in.URI)
+		if err != nil {
+			return nil, fmt.Errorf("integration.uri: %w", err)
+		}
+		s.uri = u
+	}
+	return s, nil
+}
+
+// NeedsBody reports whether building the request reads the method request
+// body; when false an HTTP_PROXY body may stream through.
+func (s *Step) NeedsBody() bool { return s.needsBody || !s.proxy }
+
+// Input is one method request as the step reads it.
+type Input struct {
+	// Values is the method request for mappings; Values.Body is the buffered body.
+	Values *mapping.Values
+	// HTTPMethod is the client's method.
+	HTTPMethod string
+	// RawQuery is the client's query string, forwarded as is by proxies.
+	RawQuery string
+	// Stream is the unread client body when the step does not need it buffered.
+	Stream io.Reader
+	// ContentLength is Stream's length, -1 when unknown.
+	ContentLength int64
+	// Template is the template input; its Context receives $context.requestOverride.
+	Template *mappingtemplate.Input
+	// Trace, when set, receives the rendered body for the execution log.
+	Trace func(format string, args ...any)
+}
+
+// Build makes the integration request.
+func (s *Step) Build(ctx context.Context, in *Input) (*integration.Request, error) {
+	v := in.Values
+	out := &integration.Request{Method: s.method, ContentLength: -1}
+	if out.Method == "" || out.Method == "ANY" {
+		out.Method = in.HTTPMethod
+	}
+	if s.proxy {
+		out.Header = v.Header.Clone()
+	} else {
+		out.Header = http.Header{}
+	}
+	var query url.Values
+	pathParams := map[string]string{}
+	for i := range s.params {
+		p := &s.params[i]
+		vals, err := p.source.Eval(v)
+		if err != nil {
+			return nil, gatewayresponse.Internal(fmt.Errorf("integration.requestParameters[%q]: %w", p.key, err))
+		}
+		if vals == nil {
+			continue
+		}
+		switch p.target.Kind {
+		case mapping.RequestPath:
+			pathParams[p.target.Name] = strings.Join(vals, ",")
+		case mapping.RequestQuery:
+			if query == nil {
+				query = url.Values{}
+			}
+			query[p.target.Name] = []string{strings.Join(vals, ",")}
+		case mapping.RequestMultiQuery:
+			if query == nil {
+				query = url.Values{}
+			}
+			query[p.target.Name] = append([]string(nil), vals...)
+		case mapping.RequestHeader:
+			out.Header.Set(p.target.Name, strings.Join(vals, ","))
+		case mapping.RequestMultiHeader:
+			out.Header.Del(p.target.Name)
+			for _, x := range vals {
+				out.Header.Add(p.target.Name, x)
+			}
+		}
+	}
+	if err := s.body(ctx, in, out); err != nil {
+		return nil, err
+	}
+	if in.Template != nil && in.Template.Context != nil {
+		ro := &in.Template.Context.RequestOverride
+		for k, x := range ro.Header {
+			out.Header.Set(k, x)
+		}
+		for k, x := range ro.QueryString {
+			if query == nil {
+				query = url.Values{}
+			}
+			query[k] = []string{x}
+		}
+		for k, x := range ro.Path {
+			pathParams[k] = x
+		}
+	}
+	if s.uri != nil {
+		u, err := s.uri.fill(pathParams, v.StageVariables)
+		if err != nil {
+			return nil, gatewayresponse.Internal(err)
+		}
+		if s.proxy && in.RawQuery != "" {
+			u.RawQuery = joinQuery(u.RawQuery, in.RawQuery)
+		}
+		if len(query) > 0 {
+			q := u.Query()
+			for k, vs := range query {
+				q[k] = vs
+			}
+			u.RawQuery = q.Encode()
+		}
+		out.URL = u
+	}
+	return out, nil
+}
+
+func joinQuery(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "&" + b
+}
+
+// body applies the template and passthrough rules.
+func (s *Step) body(ctx context.Context, in *Input, out *integration.Request) error {
+	v := in.Values
+	if s.proxy {
+		if in.Stream != nil {
+			out.Stream, out.ContentLength = in.Stream, in.ContentLength
+		} else {
+			out.Body = v.Body
+		}
+		return nil
+	}
+	ct := mediaType(v.Header.Get("Content-Type"))
+	t, key := s.template(ct)
+	if t == nil {
+		if !s.passes(ct) {
+			return gatewayresponse.New(gatewayresponse.UnsupportedMediaType,
+				fmt.Errorf("no request template for content type %q and passthroughBehavior %s", ct, s.passthrough))
+		}
+		out.Body = v.Body
+		if c := v.Header.Get("Content-Type"); c != "" {
+			out.Header.Set("Content-Type", c)
+		}
+		return nil
+	}
+	b, err := t.Render(ctx, in.Template, mappingtemplate.Limits{})
+	if err != nil {
+		return gatewayresponse.Internal(fmt.Errorf("integration.requestTemplates[%q]: %w", key, err))
+	}
+	if in.Trace != nil {
+		in.Trace("Request template %q rendered %d bytes", key, len(b))
+	}
+	out.Body = b
+	if out.Header.Get("Content-Type") == "" {
+		out.Header.Set("Content-Type", ct)
+	}
+	return nil
+}
+
+// template finds the request template for a media type: an exact key, then $default.
+func (s *Step) template(ct string) (*mappingtemplate.Template, string) {
+	if t := s.templates[ct]; t != nil {
+		return t, ct
+	}
+	if t := s.templates["$default"]; t != nil {
+		return t, "$default"
+	}
+	return nil, ""
+}
+
+// passes implements API Gateway's passthrough table for a request whose
+// content type has no template.
+func (s *Step) passes(string) bool {
+	switch s.passthrough {
+	case model.PassthroughWhenNoTemplates:
+		return len(s.templates) == 0
+	case model.PassthroughNever:
+		return false
+	}
+	return true
+}
+
+// mediaType is the lowercased media type of a Content-Type, parameters
+// dropped; a missing one is application/json.
+func mediaType(ct string) string {
+	if ct == "" {
+		return DefaultContentType
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return strings.ToLower(strings.TrimSpace(ct))
+	}
+	return mt
+}
