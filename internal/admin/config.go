@@ -24,8 +24,8 @@ type Config struct {
 type Store interface {
 	CreateAPI(ctx context.Context, api *model.API) error
 	GetAPI(ctx context.Context, id string) (*model.API, error)
-	ListAPIs(ctx context.Context) ([]*model.API, error)
-	UpdateAPI(ctx context.Context, id string, fn func(*model.API) error) error
+	ListAPIs(ctx context.Context) ([]model.RestAPI, error)
+	UpdateAPI(ctx context.Context, id string, fn func(*model.API) error) (*model.API, error)
 	DeleteAPI(ctx context.Context, id string) error
 
 	CreateDeployment(ctx context.Context, d *model.Deployment) error

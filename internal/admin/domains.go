@@ -3,7 +3,6 @@ package admin
 import (
 	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
@@ -161,11 +160,8 @@ func (s *server) deleteBasePathMapping(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	raw, err := url.PathUnescape(r.PathValue("basePath"))
-	if err != nil {
-		return badRequest("base path %q is not valid URL escaping", r.PathValue("basePath"))
-	}
-	bp, err := normalizeBasePath(raw)
+	// The mux has already unescaped the segment, so "v1%2Forders" arrives as "v1/orders".
+	bp, err := normalizeBasePath(r.PathValue("basePath"))
 	if err != nil {
 		return err
 	}

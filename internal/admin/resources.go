@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -110,8 +109,7 @@ func findIntegration(api *model.API, r *http.Request) (*model.Method, *model.Int
 // with the pipeline before it is committed, so a write that would leave the
 // API unservable is refused with the reason instead of being stored.
 func (s *server) edit(r *http.Request, fn func(api *model.API) error) error {
-	id := r.PathValue("id")
-	err := s.store.UpdateAPI(r.Context(), id, func(api *model.API) error {
+	_, err := s.store.UpdateAPI(r.Context(), r.PathValue("id"), func(api *model.API) error {
 		if err := fn(api); err != nil {
 			return err
 		}
@@ -121,7 +119,7 @@ func (s *server) edit(r *http.Request, fn func(api *model.API) error) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("rest api %s: %w", id, err)
+		return err
 	}
 	s.changed()
 	return nil

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -17,11 +16,7 @@ func (s *server) listAPIs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := list[model.RestAPI]{Item: make([]model.RestAPI, 0, len(apis))}
-	for _, a := range apis {
-		out.Item = append(out.Item, a.RestAPI)
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, list[model.RestAPI]{Item: orEmpty(apis)})
 }
 
 func (s *server) getAPI(w http.ResponseWriter, r *http.Request) error {
@@ -70,7 +65,7 @@ func (s *server) overwriteAPI(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("id")
-	err = s.store.UpdateAPI(r.Context(), id, func(cur *model.API) error {
+	got, err := s.store.UpdateAPI(r.Context(), id, func(cur *model.API) error {
 		next := *api
 		next.RestAPI.ID = id
 		next.RestAPI.CreatedDate = cur.RestAPI.CreatedDate
@@ -80,12 +75,7 @@ func (s *server) overwriteAPI(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	api.RestAPI.ID = id
 	s.changed()
-	got, err := s.store.GetAPI(r.Context(), id)
-	if err != nil {
-		return err
-	}
 	return writeJSON(w, http.StatusOK, got.RestAPI)
 }
 
@@ -158,10 +148,5 @@ func parseImportQuery(q url.Values) (ImportOptions, error) {
 
 // loadAPI reads the API named by the {id} path segment.
 func (s *server) loadAPI(r *http.Request) (*model.API, error) {
-	id := r.PathValue("id")
-	api, err := s.store.GetAPI(r.Context(), id)
-	if err != nil {
-		return nil, fmt.Errorf("rest api %s: %w", id, err)
-	}
-	return api, nil
+	return s.store.GetAPI(r.Context(), r.PathValue("id"))
 }
