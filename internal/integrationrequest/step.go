@@ -285,3 +285,7 @@ func mediaType(ct string) string {
 	}
 	return mt
 }
+
+// Plain reports whether the step reads nothing of the method request but
+// its body stream: a proxy without parameter mappings.
+func (s *Step) Plain() bool { return s.proxy && len(s.params) == 0 }

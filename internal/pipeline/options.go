@@ -1,0 +1,50 @@
+package pipeline
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/ferrygw/ferry/internal/integration"
+	"github.com/ferrygw/ferry/internal/integrationresponse"
+)
+
+// DefaultMaxBody is API Gateway's payload limit, 10 MB.
+const DefaultMaxBody = 10 << 20
+
+// Options configures compilation and serving.
+type Options struct {
+	// Transport sends requests to HTTP and HTTP_PROXY backends; nil uses a
+	// clone of http.DefaultTransport shared by the stage.
+	Transport http.RoundTripper
+	// Integrations builds a backend per integration type; nil means
+	// integration.Defaults() (MOCK, HTTP, HTTP_PROXY). Add AWS and AWS_PROXY here.
+	Integrations integration.Factories
+	// SelectionKeys gives, per integration type, the string selection
+	// patterns match (Lambda's errorMessage); types absent use the status code.
+	SelectionKeys map[string]integrationresponse.KeyFunc
+	// Logger receives diagnostics; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// AccountID is $context.accountId.
+	AccountID string
+	// MaxBody bounds a buffered request body; 0 means DefaultMaxBody.
+	MaxBody int64
+	// KVM reads non-encrypted key-value map entries for $kvm in templates; nil disables $kvm.
+	KVM func(mapName, key string) (string, bool)
+}
+
+func (o *Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+func (o *Options) maxBody() int64 {
+	if o.MaxBody > 0 {
+		return o.MaxBody
+	}
+	return DefaultMaxBody
+}
