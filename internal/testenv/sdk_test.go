@@ -3,6 +3,7 @@ package testenv_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -70,3 +71,5 @@ func (c tamperingClient) Do(r *http.Request) (*http.Response, error) {
 	}
 	return http.DefaultClient.Do(r)
 }
+
+var fmtSprintf = fmt.Sprintf

@@ -184,16 +184,21 @@ func (v *verifier) checkDate(r *http.Request, a authHeader) (time.Time, *awsErro
 			a.Date, when.Format("20060102")))
 	}
 	now := v.now().UTC()
-	if skew := now.Sub(when); skew > maxClockSkew || skew < -maxClockSkew {
-		code := "SignatureDoesNotMatch"
-		if v.service == "s3" {
-			code = "RequestTimeTooSkewed"
-		}
-		return time.Time{}, &awsError{Status: http.StatusForbidden, Code: code,
-			Message: fmt.Sprintf("Signature expired: %s is now earlier than %s (%s - 15 min.)",
-				raw, now.Add(-maxClockSkew).Format(amzDateFormat), now.Format(amzDateFormat))}
+	skew := now.Sub(when)
+	if skew <= maxClockSkew && skew >= -maxClockSkew {
+		return when, nil
 	}
-	return when, nil
+	code := "SignatureDoesNotMatch"
+	if v.service == "s3" {
+		code = "RequestTimeTooSkewed"
+	}
+	msg := fmt.Sprintf("Signature expired: %s is now earlier than %s (%s - 15 min.)",
+		raw, now.Add(-maxClockSkew).Format(amzDateFormat), now.Format(amzDateFormat))
+	if skew < 0 {
+		msg = fmt.Sprintf("Signature not yet current: %s is still later than %s (%s + 15 min.)",
+			raw, now.Add(maxClockSkew).Format(amzDateFormat), now.Format(amzDateFormat))
+	}
+	return time.Time{}, &awsError{Status: http.StatusForbidden, Code: code, Message: msg}
 }
 
 // payloadHash returns the hash the signature covers: X-Amz-Content-Sha256 when
