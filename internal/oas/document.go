@@ -1,0 +1,419 @@
+package oas
+
+import (
+	"net/url"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// document is what ferry needs of an OpenAPI document, read the same way
+// from 2.0 and 3.0 so the rest of the import has one code path.
+type document struct {
+	v2                        bool
+	title, description, vers  string
+	basePath                  string
+	paths                     []*pathItem
+	security                  []map[string][]string
+	securitySet               bool
+	schemes                   map[string]*scheme
+	schemas                   []string // model names in order
+	schemaLoc                 map[string][]string
+	securityLoc, schemaPrefix []string
+}
+
+type pathItem struct {
+	path string
+	loc  []string
+	ops  []*operation
+}
+
+// operation is one method of a resource, as far as OpenAPI describes it.
+type operation struct {
+	path, key, method string
+	loc               []string
+	id                string
+	params            []param
+	bodies            []schemaUse
+	responses         []response
+	security          []map[string][]string
+	securitySet       bool
+}
+
+type param struct {
+	in, name string
+	required bool
+}
+
+// schemaUse is a schema attached to a content type: a body or a response.
+type schemaUse struct {
+	contentType string
+	loc         []string
+}
+
+type response struct {
+	code    string
+	loc     []string
+	headers map[string]bool
+	models  []schemaUse
+}
+
+type scheme struct {
+	name, typ, in, header string
+	loc                   []string
+}
+
+// follow resolves a chain of $ref objects to the location of the value.
+func (im *importer) follow(loc []string) []string {
+	for range 16 {
+		v, _ := im.t.get(loc...)
+		m, ok := v.(map[string]any)
+		if !ok {
+			return loc
+		}
+		r, ok := m["$ref"].(string)
+		if !ok {
+			return loc
+		}
+		loc = refLoc(r)
+	}
+	im.errorf(loc, "references form a loop")
+	return loc
+}
+
+// decode reads the parts of the document ferry uses, through kin-openapi's
+// types, reporting each part's problems at its own location.
+func (im *importer) decode() *document {
+	root, ok := im.object(nil)
+	if !ok {
+		im.errs = append(im.errs, &Error{File: im.opt.Filename, Line: 1, Col: 1, Msg: "the document must be an OpenAPI object"})
+		return nil
+	}
+	d := &document{schemes: map[string]*scheme{}, schemaLoc: map[string][]string{}}
+	swagger, openapi := root.str("swagger"), root.str("openapi")
+	switch {
+	case swagger == "2.0":
+		d.v2 = true
+	case strings.HasPrefix(openapi, "3.0."):
+	case strings.HasPrefix(openapi, "3."):
+		im.errorf([]string{"openapi"}, "OpenAPI %s is not supported; API Gateway's REST APIs, and ferry, import 2.0 and 3.0", openapi)
+		return nil
+	case swagger != "":
+		im.errorf([]string{"swagger"}, "swagger %q is not supported; use \"2.0\"", swagger)
+		return nil
+	case openapi != "":
+		im.errorf([]string{"openapi"}, "openapi %q is not supported; use 3.0.x", openapi)
+		return nil
+	default:
+		im.errs = append(im.errs, &Error{File: im.opt.Filename, Line: 1, Col: 1, Msg: `not an OpenAPI document: neither "swagger": "2.0" nor "openapi": "3.0.x" is set`})
+		return nil
+	}
+	var info openapi3.Info
+	if root.has("info") && im.reDecode([]string{"info"}, &info) {
+		d.title, d.description, d.vers = info.Title, info.Description, info.Version
+	}
+	if d.v2 {
+		im.decodeV2(root, d)
+	} else {
+		im.decodeV3(root, d)
+	}
+	return d
+}
+
+func (im *importer) decodeV2(root obj, d *document) {
+	d.basePath = root.str("basePath")
+	d.schemaPrefix = []string{"definitions"}
+	d.securityLoc = []string{"securityDefinitions"}
+	consumes, produces := root.strList("consumes"), root.strList("produces")
+	im.schemaNames(d)
+	if defs, ok := im.object(d.securityLoc); ok {
+		for _, name := range defs.keys() {
+			loc := im.follow(defs.at(name))
+			var s openapi2.SecurityScheme
+			if im.reDecode(loc, &s) {
+				d.schemes[name] = &scheme{name: name, typ: s.Type, in: s.In, header: s.Name, loc: loc}
+			}
+		}
+	}
+	if root.has("security") {
+		var sec openapi2.SecurityRequirements
+		if im.reDecode([]string{"security"}, &sec) {
+			d.security, d.securitySet = sec, true
+		}
+	}
+	im.eachPath(d, func(pi *pathItem, itemLoc []string, key string) *operation {
+		var common openapi2.Parameters
+		if _, ok := im.t.get(append(clip(itemLoc), "parameters")...); ok {
+			im.reDecode(append(clip(itemLoc), "parameters"), &common)
+		}
+		loc := append(clip(itemLoc), key)
+		var op openapi2.Operation
+		if !im.reDecode(loc, &op) {
+			return nil
+		}
+		o := &operation{id: op.OperationID, security: nil}
+		if op.Security != nil {
+			o.security, o.securitySet = *op.Security, true
+		}
+		ct := op.Consumes
+		if len(ct) == 0 {
+			ct = consumes
+		}
+		if len(ct) == 0 {
+			ct = []string{"application/json"}
+		}
+		addParam := func(ploc []string) {
+			ploc = im.follow(ploc)
+			var p openapi2.Parameter
+			if !im.reDecode(ploc, &p) {
+				return
+			}
+			switch p.In {
+			case "body":
+				if _, ok := im.t.get(append(clip(ploc), "schema")...); ok {
+					for _, c := range ct {
+						o.bodies = append(o.bodies, schemaUse{contentType: c, loc: append(clip(ploc), "schema")})
+					}
+				}
+			case "formData":
+				im.warnf(ploc, "formData parameter %q ignored; map the body with a request template instead", p.Name)
+			default:
+				o.addParam(im, ploc, p.In, p.Name, p.Required)
+			}
+		}
+		for i := range common {
+			addParam(append(clip(itemLoc), "parameters", strconv.Itoa(i)))
+		}
+		for i := range op.Parameters {
+			addParam(append(clip(loc), "parameters", strconv.Itoa(i)))
+		}
+		pt := op.Produces
+		if len(pt) == 0 {
+			pt = produces
+		}
+		if len(pt) == 0 {
+			pt = []string{"application/json"}
+		}
+		if resps, ok := im.object(append(clip(loc), "responses")); ok {
+			for _, code := range resps.keys() {
+				rloc := im.follow(resps.at(code))
+				var r openapi2.Response
+				if !im.reDecode(rloc, &r) {
+					continue
+				}
+				resp := response{code: code, loc: resps.at(code), headers: map[string]bool{}}
+				for h := range r.Headers {
+					resp.headers[h] = false
+				}
+				if _, ok := im.t.get(append(clip(rloc), "schema")...); ok {
+					for _, c := range pt {
+						resp.models = append(resp.models, schemaUse{contentType: c, loc: append(clip(rloc), "schema")})
+					}
+				}
+				o.responses = append(o.responses, resp)
+			}
+		}
+		return o
+	})
+}
+
+func (im *importer) decodeV3(root obj, d *document) {
+	d.schemaPrefix = []string{"components", "schemas"}
+	d.securityLoc = []string{"components", "securitySchemes"}
+	if root.has("servers") {
+		var servers openapi3.Servers
+		if im.reDecode([]string{"servers"}, &servers) && len(servers) > 0 && servers[0] != nil {
+			d.basePath = serverBasePath(servers[0])
+		}
+	}
+	im.schemaNames(d)
+	if defs, ok := im.object(d.securityLoc); ok {
+		for _, name := range defs.keys() {
+			loc := im.follow(defs.at(name))
+			var s openapi3.SecurityScheme
+			if im.reDecode(loc, &s) {
+				d.schemes[name] = &scheme{name: name, typ: s.Type, in: s.In, header: s.Name, loc: loc}
+			}
+		}
+	}
+	if root.has("security") {
+		var sec openapi3.SecurityRequirements
+		if im.reDecode([]string{"security"}, &sec) {
+			for _, r := range sec {
+				d.security = append(d.security, r)
+			}
+			d.securitySet = true
+		}
+	}
+	im.eachPath(d, func(pi *pathItem, itemLoc []string, key string) *operation {
+		loc := append(clip(itemLoc), key)
+		var op openapi3.Operation
+		if !im.reDecode(loc, &op) {
+			return nil
+		}
+		o := &operation{id: op.OperationID}
+		if op.Security != nil {
+			for _, r := range *op.Security {
+				o.security = append(o.security, r)
+			}
+			o.securitySet = true
+		}
+		addParam := func(ploc []string) {
+			ploc = im.follow(ploc)
+			var p openapi3.Parameter
+			if !im.reDecode(ploc, &p) {
+				return
+			}
+			if p.In == "cookie" {
+				im.warnf(ploc, "cookie parameter %q ignored; API Gateway does not declare cookies", p.Name)
+				return
+			}
+			o.addParam(im, ploc, p.In, p.Name, p.Required)
+		}
+		if ps, ok := im.t.get(append(clip(itemLoc), "parameters")...); ok {
+			if list, ok := ps.([]any); ok {
+				for i := range list {
+					addParam(append(clip(itemLoc), "parameters", strconv.Itoa(i)))
+				}
+			}
+		}
+		for i := range op.Parameters {
+			addParam(append(clip(loc), "parameters", strconv.Itoa(i)))
+		}
+		if op.RequestBody != nil {
+			bloc := im.follow(append(clip(loc), "requestBody"))
+			if content, ok := im.object(append(clip(bloc), "content")); ok {
+				for _, ct := range content.keys() {
+					if _, ok := im.t.get(append(content.at(ct), "schema")...); ok {
+						o.bodies = append(o.bodies, schemaUse{contentType: ct, loc: append(content.at(ct), "schema")})
+					}
+				}
+			}
+		}
+		if resps, ok := im.object(append(clip(loc), "responses")); ok {
+			for _, code := range resps.keys() {
+				rloc := im.follow(resps.at(code))
+				var r openapi3.Response
+				if !im.reDecode(rloc, &r) {
+					continue
+				}
+				resp := response{code: code, loc: resps.at(code), headers: map[string]bool{}}
+				for h, ref := range r.Headers {
+					hloc := im.follow(append(clip(rloc), "headers", h))
+					var hv openapi3.Header
+					if ref != nil && im.reDecode(hloc, &hv) {
+						resp.headers[h] = hv.Required
+					}
+				}
+				if content, ok := im.object(append(clip(rloc), "content")); ok {
+					for _, ct := range content.keys() {
+						if _, ok := im.t.get(append(content.at(ct), "schema")...); ok {
+							resp.models = append(resp.models, schemaUse{contentType: ct, loc: append(content.at(ct), "schema")})
+						}
+					}
+				}
+				o.responses = append(o.responses, resp)
+			}
+		}
+		return o
+	})
+}
+
+// serverBasePath takes the path of the first server URL, with variables at
+// their defaults: API Gateway exports "https://host/{basePath}" with
+// basePath defaulting to the stage, e.g. "/dev".
+func serverBasePath(s *openapi3.Server) string {
+	u := s.URL
+	for name, v := range s.Variables {
+		if v != nil {
+			u = strings.ReplaceAll(u, "{"+name+"}", v.Default)
+		}
+	}
+	parsed, err := url.Parse(u)
+	if err != nil || parsed.Path == "" {
+		return ""
+	}
+	p := path.Clean("/" + parsed.Path)
+	if p == "/" {
+		return ""
+	}
+	return p
+}
+
+func (im *importer) schemaNames(d *document) {
+	defs, ok := im.object(d.schemaPrefix)
+	if !ok {
+		return
+	}
+	for _, name := range defs.keys() {
+		d.schemas = append(d.schemas, name)
+		d.schemaLoc[name] = defs.at(name)
+	}
+}
+
+// eachPath walks the paths in sorted order and the operations of each.
+func (im *importer) eachPath(d *document, readOp func(pi *pathItem, itemLoc []string, key string) *operation) {
+	paths, ok := im.object([]string{"paths"})
+	if !ok {
+		return
+	}
+	for _, p := range paths.keys() {
+		if strings.HasPrefix(p, "x-") {
+			im.warnf(paths.at(p), "extension ignored")
+			continue
+		}
+		itemLoc := paths.at(p)
+		item, ok := im.object(itemLoc)
+		pi := &pathItem{path: p, loc: itemLoc}
+		d.paths = append(d.paths, pi)
+		if !ok {
+			continue
+		}
+		for _, key := range item.keys() {
+			switch {
+			case methodOfKey(key) != "":
+				if _, isObj := item.m[key].(map[string]any); !isObj {
+					im.errorf(item.at(key), "must be an object, not %s", kindOf(item.m[key]))
+					continue
+				}
+				op := readOp(pi, itemLoc, key)
+				if op != nil {
+					op.path, op.key, op.method, op.loc = p, key, methodOfKey(key), item.at(key)
+					pi.ops = append(pi.ops, op)
+				}
+			case key == "parameters", key == "summary", key == "description", key == "servers":
+			default:
+				im.warnf(item.at(key), "ignored; API Gateway does not support it here")
+			}
+		}
+	}
+	sort.SliceStable(d.paths, func(i, j int) bool { return d.paths[i].path < d.paths[j].path })
+}
+
+// addParam records a request parameter, replacing an earlier declaration
+// of the same one (an operation's own overrides its path item's).
+func (o *operation) addParam(im *importer, loc []string, in, name string, required bool) {
+	switch in {
+	case "path":
+		required = true
+	case "query", "header":
+	default:
+		im.errorf(append(clip(loc), "in"), "parameter location %q is not one of path, query, header, body", in)
+		return
+	}
+	if name == "" {
+		im.errorf(append(clip(loc), "name"), "parameter needs a name")
+		return
+	}
+	for i, p := range o.params {
+		if p.in == in && p.name == name {
+			o.params[i].required = required
+			return
+		}
+	}
+	o.params = append(o.params, param{in: in, name: name, required: required})
+}
