@@ -38,7 +38,7 @@ type Store interface {
 	GetStage(ctx context.Context, apiID, name string) (*model.Stage, error)
 	ListStages(ctx context.Context, apiID string) ([]*model.Stage, error)
 	DeleteStage(ctx context.Context, apiID, name string) error
-	DeployToStage(ctx context.Context, apiID string, d *model.Deployment, stageName string, vars map[string]string, description string) error
+	DeployToStage(ctx context.Context, apiID string, d *model.Deployment, stageName string, vars map[string]string, description string) (*model.Stage, error)
 
 	PutDomainName(ctx context.Context, d *model.DomainName) error
 	ListDomainNames(ctx context.Context) ([]*model.DomainName, error)

@@ -41,7 +41,7 @@ func (s *server) createDeployment(w http.ResponseWriter, r *http.Request) error 
 	d := &model.Deployment{ID: model.NewID(6), APIID: api.RestAPI.ID, Description: in.Description,
 		CreatedDate: time.Now().UTC().Format(time.RFC3339Nano), Snapshot: api}
 	if in.StageName != "" {
-		err = s.store.DeployToStage(r.Context(), api.RestAPI.ID, d, in.StageName, in.Variables, in.StageDescription)
+		_, err = s.store.DeployToStage(r.Context(), api.RestAPI.ID, d, in.StageName, in.Variables, in.StageDescription)
 	} else {
 		err = s.store.CreateDeployment(r.Context(), d)
 	}

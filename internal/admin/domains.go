@@ -8,17 +8,20 @@ import (
 	"time"
 
 	"github.com/ferrygw/ferry/internal/model"
+	"github.com/ferrygw/ferry/internal/store"
 )
 
 // A host name as DNS allows it: dot-separated labels of letters, digits and
 // inner hyphens; a leading "*." for a wildcard domain.
 var domainRE = regexp.MustCompile(`^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
 
-// A base path is one or more segments of URL-safe characters.
-var basePathRE = regexp.MustCompile(`^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$`)
+// A base path is one path segment of URL-safe characters. API Gateway also
+// allows several segments for some endpoint types; ferry's router and store
+// key layout take one.
+var basePathRE = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
 
 // noBasePath is how API Gateway names the mapping of a whole domain.
-const noBasePath = "(none)"
+const noBasePath = store.NoBasePath
 
 func validDomain(name string) error {
 	if len(name) > 253 || !domainRE.MatchString(name) {
@@ -33,7 +36,7 @@ func normalizeBasePath(p string) (string, error) {
 		return noBasePath, nil
 	}
 	if !basePathRE.MatchString(p) {
-		return "", badRequest("base path %q is invalid: use letters, digits and . _ ~ - in /-separated segments", p)
+		return "", badRequest("base path %q is invalid: use one path segment of letters, digits and . _ ~ -", p)
 	}
 	return p, nil
 }
@@ -160,7 +163,6 @@ func (s *server) deleteBasePathMapping(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	// The mux has already unescaped the segment, so "v1%2Forders" arrives as "v1/orders".
 	bp, err := normalizeBasePath(r.PathValue("basePath"))
 	if err != nil {
 		return err

@@ -65,11 +65,15 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// cannot even learn which paths exist.
 	if ae := s.tokens.authorize(r); ae != nil {
 		writeError(rec, ae)
-	} else if h, pattern := s.mux.Handler(r); pattern == "" {
+	} else if _, pattern := s.mux.Handler(r); pattern == "" {
+		// The mux's own 404 and 405 answers are plain text; API Gateway's
+		// clients expect the JSON error shape.
 		writeError(rec, notFound("no admin API route for %s %s", r.Method, r.URL.Path))
 	} else {
 		r.Body = http.MaxBytesReader(rec, r.Body, MaxBodyBytes)
-		h.ServeHTTP(rec, r)
+		// ServeHTTP, not the handler Handler returned: only ServeHTTP fills
+		// in the path values.
+		s.mux.ServeHTTP(rec, r)
 	}
 	// The query string is left out on purpose: it is the one place a careless
 	// client could put a secret.
@@ -150,7 +154,7 @@ func describeJSONError(body []byte, err error) string {
 	var off int64 = -1
 	switch e := err.(type) {
 	case *json.SyntaxError:
-		off = e.Offset
+		off = e.Offset - 1 // Offset counts the offending byte itself
 	case *json.UnmarshalTypeError:
 		off = e.Offset
 	}

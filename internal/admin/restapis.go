@@ -45,8 +45,12 @@ func (s *server) importAPI(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	api.RestAPI.ID = model.NewID(10)
-	api.RestAPI.CreatedDate = time.Now().UTC().Format(time.RFC3339)
+	if api.RestAPI.ID == "" {
+		api.RestAPI.ID = model.NewID(10)
+	}
+	if api.RestAPI.CreatedDate == "" {
+		api.RestAPI.CreatedDate = time.Now().UTC().Format(time.RFC3339)
+	}
 	if err := s.store.CreateAPI(r.Context(), api); err != nil {
 		return err
 	}
