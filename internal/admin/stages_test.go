@@ -107,6 +107,7 @@ func TestDeploymentsAndStages(t *testing.T) {
 	if !st.Offline {
 		t.Fatal("offline did not persist")
 	}
+	st = model.Stage{} // ferryOffline is omitted when false
 	hs.ok("POST", "/ferry"+base+"/stages/prod/online", nil, 200).json(t, &st)
 	if st.Offline {
 		t.Fatal("stage still offline")
