@@ -147,7 +147,8 @@ func (s *Step) Build(ctx context.Context, in *Input) (*integration.Request, erro
 		}
 		switch p.target.Kind {
 		case mapping.RequestPath:
-			pathParams[p.target.Name] = strings.Join(vals, ",")
+			keepSlash := p.source.Kind == mapping.RequestPath && p.source.Name == v.Greedy && v.Greedy != ""
+			pathParams[p.target.Name] = escapePath(strings.Join(vals, ","), keepSlash)
 		case mapping.RequestQuery:
 			if query == nil {
 				query = url.Values{}
@@ -182,7 +183,7 @@ func (s *Step) Build(ctx context.Context, in *Input) (*integration.Request, erro
 			query[k] = []string{x}
 		}
 		for k, x := range ro.Path {
-			pathParams[k] = x
+			pathParams[k] = escapePath(x, true)
 		}
 	}
 	if s.uri != nil {

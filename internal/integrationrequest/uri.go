@@ -66,7 +66,7 @@ func (t *uriTemplate) fill(path, stageVars map[string]string) (*url.URL, error) 
 			if !ok {
 				return nil, fmt.Errorf("integration.uri: {%s} has no integration.request.path.%s mapping value", p.param, p.param)
 			}
-			b.WriteString(escapePath(v))
+			b.WriteString(v)
 		case p.stageVar != "":
 			b.WriteString(stageVars[p.stageVar])
 		default:
@@ -83,9 +83,12 @@ func (t *uriTemplate) fill(path, stageVars map[string]string) (*url.URL, error) 
 	return u, nil
 }
 
-// escapePath escapes a path parameter value, keeping the slashes a greedy
-// parameter carries.
-func escapePath(v string) string {
+// escapePath escapes a path parameter value for the backend URL. Only a
+// greedy parameter's slashes stay separators; elsewhere a slash is data.
+func escapePath(v string, keepSlash bool) string {
+	if !keepSlash {
+		return url.PathEscape(v)
+	}
 	segs := strings.Split(v, "/")
 	for i, s := range segs {
 		segs[i] = url.PathEscape(s)

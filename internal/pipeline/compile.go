@@ -42,6 +42,8 @@ type operation struct {
 	backend                              integration.Backend
 	selector                             *integrationresponse.Selector // nil: the answer goes back unchanged
 	uri                                  string
+	// greedy is the resource's {name+} parameter, if any.
+	greedy string
 	// bufferBody is false when the client's body may stream to the backend.
 	bufferBody bool
 	// plain is true when nothing reads the method request's parameters.
@@ -144,6 +146,9 @@ func compileOperation(api *model.API, r *model.Resource, verb string, m *model.M
 		return fail(errors.New("method is null"))
 	}
 	op := &operation{resourcePath: r.Path, resourceID: r.ID, httpMethod: verb}
+	if i := strings.LastIndex(r.Path, "/{"); i >= 0 && strings.HasSuffix(r.Path, "+}") {
+		op.greedy = r.Path[i+2 : len(r.Path)-2]
+	}
 	var err error
 	if op.validator, err = methodrequest.Compile(api, m); err != nil {
 		return fail(err)

@@ -84,6 +84,7 @@ func (x *exchange) serve(w http.ResponseWriter) {
 	x.vals.Context = x.rc
 	x.vals.StageVariables = s.vars
 	x.vals.Header = r.Header
+	x.vals.Greedy = op.greedy
 	if len(params) > 0 {
 		x.vals.Path = make(map[string]string, len(params))
 		for _, p := range params {

@@ -17,7 +17,10 @@ import (
 // Values is what a source can read: the method request, and in an
 // integration response the backend's answer.
 type Values struct {
-	Path           map[string]string
+	Path map[string]string
+	// Greedy names the path parameter of a {name+} resource segment, whose
+	// slashes are path separators rather than data.
+	Greedy         string
 	Query          url.Values
 	Header         http.Header
 	Body           []byte
