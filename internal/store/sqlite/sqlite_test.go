@@ -12,12 +12,15 @@ import (
 	"github.com/ferrygw/ferry/internal/store/storetest"
 )
 
-func open(t *testing.T) *sqlite.Backend {
+func open(t *testing.T) *sqlite.Backend { return openB(t) }
+
+func openB(t testing.TB) *sqlite.Backend {
 	t.Helper()
 	b, err := sqlite.Open(filepath.Join(t.TempDir(), "ferry.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { b.Close() })
 	return b
 }
 
