@@ -9,9 +9,13 @@ package mappingtemplate
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/ferrygw/ferry/internal/reqctx"
+	"github.com/ferrygw/ferry/internal/vtl"
 )
 
 // Input is everything a template can read about one request (or, in an
@@ -42,9 +46,18 @@ type Limits struct {
 	MaxDuration time.Duration
 }
 
+// Defaults applied to zero Limits fields, and API Gateway's own bound on
+// #foreach iterations.
+const (
+	DefaultMaxOutput   = 10 << 20
+	DefaultMaxDuration = time.Second
+	MaxForeach         = 1000
+)
+
 // Template is a parsed mapping template.
 type Template struct {
 	name string
+	t    *vtl.Template
 }
 
 // Error is a parse or render error with its position in the template.
@@ -55,14 +68,86 @@ type Error struct {
 	Msg  string
 }
 
-func (e *Error) Error() string { return "" }
+func (e *Error) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.Name, e.Line, e.Col, e.Msg) }
+
+func wrapErr(name string, err error) error {
+	var ve *vtl.Error
+	if errors.As(err, &ve) {
+		return &Error{Name: name, Line: ve.Line, Col: ve.Col, Msg: ve.Msg}
+	}
+	return &Error{Name: name, Line: 1, Col: 1, Msg: err.Error()}
+}
 
 // Parse parses a template. name appears in error messages.
 func Parse(name, src string) (*Template, error) {
-	return nil, errors.New("mappingtemplate: not implemented")
+	t, err := vtl.Parse(name, src)
+	if err != nil {
+		return nil, wrapErr(name, err)
+	}
+	return &Template{name: name, t: t}, nil
 }
+
+// Name returns the name given to Parse.
+func (t *Template) Name() string { return t.name }
+
+// String prints the parsed template back as source.
+func (t *Template) String() string { return t.t.Root.String() }
 
 // Render runs the template against in.
 func (t *Template) Render(ctx context.Context, in *Input, lim Limits) ([]byte, error) {
-	return nil, errors.New("mappingtemplate: not implemented")
+	if in == nil {
+		in = &Input{}
+	}
+	if lim.MaxOutput <= 0 {
+		lim.MaxOutput = DefaultMaxOutput
+	}
+	if lim.MaxDuration <= 0 {
+		lim.MaxDuration = DefaultMaxDuration
+	}
+	ctxMap, reqOver, respOver := contextMap(in.Context)
+	vars := map[string]any{
+		"input":          &inputVar{in: in},
+		"util":           utilVar{},
+		"context":        ctxMap,
+		"stageVariables": stringMap(in.StageVariables),
+	}
+	if in.KVM != nil {
+		vars["kvm"] = kvmVar(in.KVM)
+	}
+	var out strings.Builder
+	err := t.t.Execute(&out, vars, vtl.Limits{
+		MaxOutput:    lim.MaxOutput,
+		Deadline:     time.Now().Add(lim.MaxDuration),
+		MaxForeach:   MaxForeach,
+		ForeachError: true,
+		Context:      ctx,
+	})
+	if err != nil {
+		return nil, wrapErr(t.name, err)
+	}
+	applyOverrides(in.Context, reqOver, respOver)
+	return []byte(out.String()), nil
 }
+
+// kvmVar is $kvm: read-only access to plain (not encrypted) map entries.
+type kvmVar func(mapName, key string) (string, bool)
+
+func (k kvmVar) Property(string) (any, bool) { return nil, false }
+
+func (k kvmVar) Call(name string, args []any) (any, bool, error) {
+	if name != "get" || len(args) != 2 {
+		return nil, false, nil
+	}
+	m, ok1 := args[0].(string)
+	key, ok2 := args[1].(string)
+	if !ok1 || !ok2 {
+		return nil, true, errors.New("$kvm.get takes a map name and a key, both strings")
+	}
+	v, ok := k(m, key)
+	if !ok {
+		return nil, true, nil
+	}
+	return v, true, nil
+}
+
+func sortStrings(s []string) { sort.Strings(s) }
