@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/ferrygw/ferry/internal/model"
+	"github.com/ferrygw/ferry/internal/pipeline"
 )
 
 // Config configures the admin API.
@@ -13,6 +14,10 @@ type Config struct {
 	Store Store
 	// Tokens are the bearer tokens accepted; at least one is required.
 	Tokens []Token
+	// Pipeline configures the checks every write goes through and the
+	// test-invoke runs; give it the gateway's own options (integrations,
+	// transport, $kvm) so a test-invoke behaves as the gateway will.
+	Pipeline pipeline.Options
 	// Logger receives one line per request (never a token) and internal errors; nil discards.
 	Logger *slog.Logger
 	// OnChange is called after every committed write, so the gateway can reload what it serves.

@@ -2,25 +2,39 @@ package admin
 
 import (
 	"context"
-	"errors"
 
 	"github.com/ferrygw/ferry/internal/model"
+	"github.com/ferrygw/ferry/internal/oas"
+	"github.com/ferrygw/ferry/internal/pipeline"
 )
 
-// The seams to packages oas and pipeline, each one call.
+// The seams to packages oas and pipeline, one call each, so the handlers
+// read in the admin API's terms.
 
 func importAPI(data []byte, opts ImportOptions) (*model.API, error) {
-	return nil, errors.New("oas: not implemented")
+	return oas.Import(data, oas.ImportOptions{Filename: opts.Filename, Name: opts.Name, Vars: opts.Vars,
+		Region: opts.Region, AccountID: opts.AccountID})
 }
 
 func exportAPI(api *model.API) ([]byte, error) {
-	return nil, errors.New("oas: not implemented")
+	return oas.Export(api)
 }
 
 func (s *server) check(api *model.API) error {
-	return nil
+	return pipeline.Check(api, s.cfg.Pipeline)
 }
 
+// testInvoke runs the pipeline. Its errors are about the request (a path
+// that does not match the resource) or an API that does not compile: both
+// are the caller's to fix, so they are 400s.
 func (s *server) testInvoke(ctx context.Context, api *model.API, res *model.Resource, verb string, in *TestInvokeInput) (*TestInvokeOutput, error) {
-	return nil, errors.New("pipeline: not implemented")
+	out, err := pipeline.TestInvoke(ctx, api, &pipeline.TestInvokeRequest{
+		HTTPMethod: verb, ResourceID: res.ID, PathWithQueryString: in.PathWithQueryString, Body: in.Body,
+		Headers: in.Headers, MultiValueHeaders: in.MultiValueHeaders, StageVariables: in.StageVariables,
+	}, s.cfg.Pipeline)
+	if err != nil {
+		return nil, badRequest("%v", err)
+	}
+	return &TestInvokeOutput{Status: out.Status, Body: out.Body, Headers: out.Headers,
+		MultiValueHeaders: out.MultiValueHeaders, Log: out.Log, Latency: out.Latency}, nil
 }

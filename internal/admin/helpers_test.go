@@ -136,11 +136,12 @@ func (hs *harness) seedAPI(id string) *model.API {
 			{ID: "root01", Path: "/"},
 			{ID: "pets01", ParentID: "root01", PathPart: "pets", Path: "/pets", ResourceMethods: map[string]*model.Method{
 				"GET": {HTTPMethod: "GET", AuthorizationType: "NONE",
-					MethodResponses: map[string]*model.MethodResponse{"200": {StatusCode: "200"}},
+					MethodResponses: map[string]*model.MethodResponse{"200": {StatusCode: "200",
+						ResponseParameters: map[string]bool{"method.response.header.X-Kind": false}}},
 					MethodIntegration: &model.Integration{Type: model.IntegrationMock,
-						RequestTemplates: map[string]string{"application/json": `{"statusCode": 200}`},
 						IntegrationResponses: map[string]*model.IntegrationResponse{
-							"200": {StatusCode: "200", ResponseTemplates: map[string]string{"application/json": `[]`}}}}},
+							"200": {StatusCode: "200", ResponseParameters: map[string]string{
+								"method.response.header.X-Kind": "'pets'"}}}}},
 			}},
 		},
 	}

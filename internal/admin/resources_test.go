@@ -80,7 +80,7 @@ func TestMethodsAndIntegrations(t *testing.T) {
 	hs.ok("PUT", base+"POST", PutMethodInput{AuthorizationType: "NONE", APIKeyRequired: true,
 		RequestParameters: map[string]bool{"method.request.header.X-Id": true}}, 201)
 	hs.ok("PUT", base+"POST/integration", model.Integration{Type: "MOCK",
-		RequestTemplates: map[string]string{"application/json": `{"statusCode": 201}`}}, 201)
+		RequestParameters: map[string]string{"integration.request.header.X-Id": "method.request.header.X-Id"}}, 201)
 	hs.ok("PUT", base+"POST/responses/201", PutMethodResponseInput{
 		ResponseParameters: map[string]bool{"method.response.header.Location": false}}, 201)
 	hs.ok("PUT", base+"POST/integration/responses/201", model.IntegrationResponse{SelectionPattern: "2\\d{2}",
@@ -126,6 +126,12 @@ func TestMethodsAndIntegrations(t *testing.T) {
 		{"bad status", base + "POST/responses/2xx", PutMethodResponseInput{}, `"2xx"`},
 		{"status mismatch", base + "POST/integration/responses/201", model.IntegrationResponse{StatusCode: "500"}, "differs"},
 		{"two values", base + "POST", `{"authorizationType":"NONE"} {}`, "more than one"},
+		// The pipeline's checks: what would not compile is not stored.
+		{"bad selection pattern", base + "POST/integration/responses/500", model.IntegrationResponse{SelectionPattern: "5(\\d"}, "selectionPattern"},
+		{"bad template", base + "POST/integration", model.Integration{Type: "MOCK",
+			RequestTemplates: map[string]string{"application/json": "#if($x"}}, `requestTemplates["application/json"]`},
+		{"mapping from nowhere", base + "POST/integration", model.Integration{Type: "MOCK",
+			RequestParameters: map[string]string{"integration.request.header.A": "method.request.nowhere.b"}}, "integration.request.header.A"},
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
