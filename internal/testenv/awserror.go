@@ -22,9 +22,10 @@ type protocol int
 
 const (
 	protoQuery    protocol = iota // SNS, STS, SQS's older form: XML ErrorResponse
-	protoJSON                     // Kinesis, DynamoDB, SQS's JSON form: {"__type": ...}
+	protoJSON                     // Kinesis, DynamoDB: {"__type": ...}
 	protoRESTJSON                 // Lambda: X-Amzn-ErrorType and {"message": ...}
 	protoS3                       // S3: XML Error
+	protoSQSJSON                  // SQS's JSON form: JSON, plus the query code in x-amzn-query-error
 )
 
 // protocolOf picks the error framing for a request to a service. SQS speaks
@@ -41,6 +42,9 @@ func protocolOf(service string, r *http.Request) protocol {
 		return protoQuery
 	}
 	if strings.Contains(r.Header.Get("Content-Type"), "json") {
+		if service == "sqs" {
+			return protoSQSJSON
+		}
 		return protoJSON
 	}
 	return protoQuery
@@ -49,7 +53,7 @@ func protocolOf(service string, r *http.Request) protocol {
 // codeFor renames the query-protocol codes the way JSON services and S3 say them.
 func codeFor(p protocol, code string) string {
 	switch p {
-	case protoJSON, protoRESTJSON:
+	case protoJSON, protoRESTJSON, protoSQSJSON:
 		switch code {
 		case "SignatureDoesNotMatch":
 			return "InvalidSignatureException"
@@ -73,15 +77,29 @@ func codeFor(p protocol, code string) string {
 	return code
 }
 
+// statusFor is the HTTP status of e in protocol p: Kinesis and DynamoDB answer
+// every client error, signature ones included, with 400.
+func (e *awsError) statusFor(p protocol) int {
+	if p == protoJSON {
+		return http.StatusBadRequest
+	}
+	return e.Status
+}
+
 // write sends e framed for protocol p.
 func (e *awsError) write(w http.ResponseWriter, p protocol, requestID string) {
 	code := codeFor(p, e.Code)
 	w.Header().Set("X-Amzn-RequestId", requestID)
 	switch p {
-	case protoJSON, protoRESTJSON:
+	case protoJSON, protoRESTJSON, protoSQSJSON:
+		status := e.statusFor(p)
+		if p == protoSQSJSON {
+			// SQS keeps its query-protocol codes for SDKs that read this header.
+			w.Header().Set("X-Amzn-Query-Error", e.Code+";Sender")
+		}
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		w.Header().Set("X-Amzn-ErrorType", code)
-		w.WriteHeader(e.Status)
+		w.WriteHeader(status)
 		body := map[string]string{"__type": code, "message": e.Message}
 		if p == protoRESTJSON {
 			body = map[string]string{"Type": "User", "message": e.Message}
@@ -89,7 +107,7 @@ func (e *awsError) write(w http.ResponseWriter, p protocol, requestID string) {
 		_ = json.NewEncoder(w).Encode(body)
 	case protoS3:
 		w.Header().Set("Content-Type", "application/xml")
-		w.WriteHeader(e.Status)
+		w.WriteHeader(e.statusFor(p))
 		_ = xml.NewEncoder(w).Encode(s3Error{Code: code, Message: e.Message, RequestID: requestID})
 	default:
 		w.Header().Set("Content-Type", "text/xml")

@@ -190,7 +190,7 @@ func (f *AWSFront) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (f *AWSFront) refuse(w http.ResponseWriter, r *http.Request, p protocol, requestID string, e *awsError) {
 	f.mu.Lock()
-	f.refused = append(f.refused, Refusal{Method: r.Method, Path: r.URL.Path, Status: e.Status,
+	f.refused = append(f.refused, Refusal{Method: r.Method, Path: r.URL.Path, Status: e.statusFor(p),
 		Code: codeFor(p, e.Code), Message: e.Message})
 	f.mu.Unlock()
 	e.write(w, p, requestID)
