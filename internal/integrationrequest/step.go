@@ -226,11 +226,11 @@ func (s *Step) body(ctx context.Context, in *Input, out *integration.Request) er
 	}
 	ct := mediaType(v.Header.Get("Content-Type"))
 	t, key := s.template(ct)
-	if t == nil {
-		if !s.passes(ct) {
-			return gatewayresponse.New(gatewayresponse.UnsupportedMediaType,
-				fmt.Errorf("no request template for content type %q and passthroughBehavior %s", ct, s.passthrough))
-		}
+	switch Passthrough(s.passthrough, len(s.templates), t != nil) {
+	case Reject:
+		return gatewayresponse.New(gatewayresponse.UnsupportedMediaType,
+			fmt.Errorf("no request template for content type %q and passthroughBehavior %s", ct, s.passthrough))
+	case PassThrough:
 		out.Body = v.Body
 		if c := v.Header.Get("Content-Type"); c != "" {
 			out.Header.Set("Content-Type", c)
@@ -262,16 +262,34 @@ func (s *Step) template(ct string) (*mappingtemplate.Template, string) {
 	return nil, ""
 }
 
-// passes implements API Gateway's passthrough table for a request whose
-// content type has no template.
-func (s *Step) passes(string) bool {
-	switch s.passthrough {
-	case model.PassthroughWhenNoTemplates:
-		return len(s.templates) == 0
-	case model.PassthroughNever:
-		return false
+// Outcome is what the integration request does with a method request body.
+type Outcome int
+
+// Outcomes of Passthrough.
+const (
+	UseTemplate Outcome = iota + 1
+	PassThrough
+	Reject // 415 Unsupported Media Type
+)
+
+// Passthrough is API Gateway's passthrough table: given the behaviour, how
+// many request templates the integration has and whether one matches the
+// request's content type, it says whether to render, pass the body through
+// unchanged, or reject the request.
+func Passthrough(behavior string, templates int, matched bool) Outcome {
+	if matched {
+		return UseTemplate
 	}
-	return true
+	switch behavior {
+	case model.PassthroughWhenNoTemplates:
+		if templates == 0 {
+			return PassThrough
+		}
+		return Reject
+	case model.PassthroughNever:
+		return Reject
+	}
+	return PassThrough
 }
 
 // mediaType is the lowercased media type of a Content-Type, parameters
