@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/ferrygw/ferry/internal/store"
 )
 
 // ErrEncryptedMap is returned by GetPlain for a map whose values are
@@ -16,8 +18,8 @@ var ErrEncryptedMap = errors.New("kvm: map is encrypted")
 type MapInfo struct {
 	Scope       string    `json:"scope"`
 	Name        string    `json:"name"`
-	Encrypted   bool      `json:"encrypted"`
-	CreatedDate time.Time `json:"createdDate"`
+	Encrypted   bool   `json:"encrypted"`
+	CreatedDate string `json:"createdDate,omitempty"`
 }
 
 // EntryInfo describes an entry without its value: what the admin API shows
@@ -55,7 +57,7 @@ func (s *Service) CreateMap(ctx context.Context, scope, name string, encrypted b
 	if err := validateMap(scope, name); err != nil {
 		return MapInfo{}, err
 	}
-	rec := MapRecord{Scope: scope, Name: name, Encrypted: encrypted, CreatedDate: s.now().UTC().Truncate(time.Second)}
+	rec := &store.KVMap{Scope: scope, Name: name, Encrypted: encrypted, CreatedDate: s.now().UTC().Format(time.RFC3339)}
 	if err := s.store.CreateKVMap(ctx, rec); err != nil {
 		return MapInfo{}, fmt.Errorf("kvm: create map %s in %s: %w", name, scope, err)
 	}
@@ -168,13 +170,20 @@ func (s *Service) List(ctx context.Context, scope, mapName string) ([]EntryInfo,
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.store.ListKVMEntries(ctx, scope, mapName)
+	keys, err := s.store.ListKVMEntries(ctx, scope, mapName)
 	if err != nil {
 		return nil, fmt.Errorf("kvm: list %s/%s: %w", scope, mapName, err)
 	}
-	out := make([]EntryInfo, len(recs))
-	for i, r := range recs {
-		out[i] = entryInfo(m, r.Key, r.Value)
+	out := make([]EntryInfo, 0, len(keys))
+	for _, k := range keys {
+		raw, err := s.store.GetKVMEntry(ctx, scope, mapName, k)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // deleted since the listing
+		}
+		if err != nil {
+			return nil, fmt.Errorf("kvm: entry %s/%s/%s: %w", scope, mapName, k, err)
+		}
+		out = append(out, entryInfo(m, k, raw))
 	}
 	return out, nil
 }
@@ -206,14 +215,11 @@ func (s *Service) RotateKey(ctx context.Context) (KeyID, error) {
 		return 0, err
 	}
 	ring := s.keys.ring
-	err = s.store.ReplaceKVMEntries(ctx, func(m MapRecord, key string, value []byte) ([]byte, error) {
-		if !m.Encrypted {
-			return value, nil
-		}
+	err = s.store.ReplaceKVMEntries(ctx, func(scope, mapName, key string, value []byte) ([]byte, error) {
 		if id, err := sealedKeyID(value); err == nil && id == active {
 			return value, nil
 		}
-		loc := Location{m.Scope, m.Name, key}
+		loc := Location{scope, mapName, key}
 		pt, err := ring.Open(loc, value)
 		if err != nil {
 			return nil, err
@@ -229,28 +235,28 @@ func (s *Service) RotateKey(ctx context.Context) (KeyID, error) {
 	return active, nil
 }
 
-func (s *Service) getMap(ctx context.Context, scope, name string) (MapRecord, error) {
+func (s *Service) getMap(ctx context.Context, scope, name string) (*store.KVMap, error) {
 	if err := validateMap(scope, name); err != nil {
-		return MapRecord{}, err
+		return nil, err
 	}
 	m, err := s.store.GetKVMap(ctx, scope, name)
 	if err != nil {
-		return MapRecord{}, fmt.Errorf("kvm: map %s in %s: %w", name, scope, err)
+		return nil, fmt.Errorf("kvm: map %s in %s: %w", name, scope, err)
 	}
 	return m, nil
 }
 
-func (s *Service) getEntry(ctx context.Context, scope, mapName, key string) (MapRecord, []byte, error) {
+func (s *Service) getEntry(ctx context.Context, scope, mapName, key string) (*store.KVMap, []byte, error) {
 	if err := ValidateEntryKey(key); err != nil {
-		return MapRecord{}, nil, err
+		return nil, nil, err
 	}
 	m, err := s.getMap(ctx, scope, mapName)
 	if err != nil {
-		return MapRecord{}, nil, err
+		return nil, nil, err
 	}
 	raw, err := s.store.GetKVMEntry(ctx, scope, mapName, key)
 	if err != nil {
-		return MapRecord{}, nil, fmt.Errorf("kvm: entry %s/%s/%s: %w", scope, mapName, key, err)
+		return nil, nil, fmt.Errorf("kvm: entry %s/%s/%s: %w", scope, mapName, key, err)
 	}
 	return m, raw, nil
 }
@@ -262,11 +268,11 @@ func validateMap(scope, name string) error {
 	return ValidateMapName(name)
 }
 
-func mapInfo(r MapRecord) MapInfo {
+func mapInfo(r *store.KVMap) MapInfo {
 	return MapInfo{Scope: r.Scope, Name: r.Name, Encrypted: r.Encrypted, CreatedDate: r.CreatedDate}
 }
 
-func entryInfo(m MapRecord, key string, raw []byte) EntryInfo {
+func entryInfo(m *store.KVMap, key string, raw []byte) EntryInfo {
 	e := EntryInfo{Scope: m.Scope, Map: m.Name, Key: key, Encrypted: m.Encrypted, Size: len(raw)}
 	if m.Encrypted {
 		if id, err := sealedKeyID(raw); err == nil {

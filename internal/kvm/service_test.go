@@ -15,13 +15,13 @@ import (
 	"github.com/ferrygw/ferry/internal/store"
 )
 
-func newTestService(t *testing.T, cfg KeyConfig) (*Service, *memStore, *MasterKeys) {
+func newTestService(t *testing.T, cfg KeyConfig) (*Service, *testStore, *MasterKeys) {
 	t.Helper()
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
 	}
 	keys := openKeys(t, cfg)
-	st := newMemStore()
+	st := newTestStore()
 	return NewService(st, keys), st, keys
 }
 
@@ -36,7 +36,7 @@ func TestServiceEncryptedMap(t *testing.T) {
 	if err := s.Put(ctx, scope, "creds", "aws", secret); err != nil {
 		t.Fatal(err)
 	}
-	for _, raw := range st.raw() {
+	for _, raw := range st.raw(t) {
 		if bytes.Contains(raw, []byte("very-secret-value")) {
 			t.Fatal("plaintext reached the store")
 		}
@@ -83,7 +83,7 @@ func TestServicePlainMap(t *testing.T) {
 	if v, err := s.GetPlain(ctx, ScopeGlobal, "settings", "region"); err != nil || v != "eu-west-1" {
 		t.Fatalf("GetPlain = %q, %v", v, err)
 	}
-	if raw := st.raw(); len(raw) != 1 || string(raw[0]) != "eu-west-1" {
+	if raw := st.raw(t); len(raw) != 1 || string(raw[0]) != "eu-west-1" {
 		t.Fatalf("plain map stored %q, want the value as is", raw)
 	}
 	maps, err := s.ListMaps(ctx, ScopeGlobal)
@@ -175,7 +175,7 @@ func TestRotateKey(t *testing.T) {
 	}
 	checkAll(t, s, want)
 	sealedCount := 0
-	for _, raw := range st.raw() {
+	for _, raw := range st.raw(t) {
 		if id, err := SealedWith(raw); err == nil && raw[0] == sealVersion {
 			if id == old {
 				t.Fatalf("a value is still sealed with the old key %s", old)

@@ -1,0 +1,265 @@
+package awsproto
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Limits on XML answers: they come from a server ferry does not control.
+const (
+	maxXMLDepth = 64
+	maxXMLNodes = 100_000
+)
+
+// flattened names are list items that query services send without a
+// <member> wrapper (SQS), so they are arrays even when only one is present.
+var flattened = map[string]bool{
+	"Message":                                 true,
+	"Attribute":                               true,
+	"MessageAttribute":                        true,
+	"QueueUrl":                                true,
+	"BatchResultErrorEntry":                   true,
+	"SendMessageBatchResultEntry":             true,
+	"DeleteMessageBatchResultEntry":           true,
+	"ChangeMessageVisibilityBatchResultEntry": true,
+}
+
+// emptyLists are elements that hold a list: when empty they become [] (as
+// AWS's JSON sends), not null.
+var emptyLists = map[string]bool{
+	"Topics":               true,
+	"Subscriptions":        true,
+	"Tags":                 true,
+	"PlatformApplications": true,
+	"Endpoints":            true,
+	"phoneNumbers":         true,
+}
+
+// node is one XML element.
+type node struct {
+	name     string
+	children []*node
+	text     strings.Builder
+}
+
+// QueryXMLToJSON converts the XML answer of a query-protocol service into
+// the JSON shape AWS returns to a request with Accept: application/json:
+// the root element becomes the outer key, <member> lists and repeated or
+// flattened elements become arrays, <entry><key/><value/></entry> maps
+// become objects, empty elements become null, and an <ErrorResponse>
+// becomes {"Error":{"Code","Message","Type",...},"RequestId"}. Values stay
+// strings: without the service model a number cannot be told from text.
+func QueryXMLToJSON(data []byte) ([]byte, error) {
+	root, err := parseXML(data)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	if root.name == "ErrorResponse" {
+		writeError(&out, root)
+	} else {
+		out.WriteByte('{')
+		writeString(&out, root.name)
+		out.WriteByte(':')
+		writeNode(&out, root)
+		out.WriteByte('}')
+	}
+	return out.Bytes(), nil
+}
+
+func parseXML(data []byte) (*node, error) {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = true
+	var stack []*node
+	var root *node
+	count := 0
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("awsproto: XML answer: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if count++; count > maxXMLNodes {
+				return nil, fmt.Errorf("awsproto: XML answer has more than %d elements", maxXMLNodes)
+			}
+			if len(stack) >= maxXMLDepth {
+				return nil, fmt.Errorf("awsproto: XML answer nests deeper than %d", maxXMLDepth)
+			}
+			n := &node{name: t.Name.Local}
+			if len(stack) == 0 {
+				if root != nil {
+					return nil, fmt.Errorf("awsproto: XML answer has a second root element <%s>", n.name)
+				}
+				root = n
+			} else {
+				parent := stack[len(stack)-1]
+				parent.children = append(parent.children, n)
+			}
+			stack = append(stack, n)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		case xml.CharData:
+			if len(stack) > 0 {
+				stack[len(stack)-1].text.Write(t)
+			} else if len(bytes.TrimSpace(t)) > 0 {
+				return nil, errors.New("awsproto: XML answer has text outside its root element")
+			}
+		}
+	}
+	if root == nil {
+		return nil, errors.New("awsproto: XML answer is empty")
+	}
+	return root, nil
+}
+
+func writeNode(out *bytes.Buffer, n *node) {
+	if len(n.children) == 0 {
+		text := n.text.String()
+		switch {
+		case strings.TrimSpace(text) != "":
+			writeString(out, text)
+		case emptyLists[n.name]:
+			out.WriteString("[]")
+		default:
+			out.WriteString("null")
+		}
+		return
+	}
+	if allNamed(n.children, "member") {
+		out.WriteByte('[')
+		for i, c := range n.children {
+			if i > 0 {
+				out.WriteByte(',')
+			}
+			writeNode(out, c)
+		}
+		out.WriteByte(']')
+		return
+	}
+	if isEntryMap(n.children) {
+		out.WriteByte('{')
+		for i, c := range n.children {
+			if i > 0 {
+				out.WriteByte(',')
+			}
+			writeString(out, child(c, "key").text.String())
+			out.WriteByte(':')
+			writeNode(out, child(c, "value"))
+		}
+		out.WriteByte('}')
+		return
+	}
+	writeObject(out, n.children)
+}
+
+// writeObject groups children by name in order of first appearance; a
+// name that repeats, or is a flattened list item, becomes an array.
+func writeObject(out *bytes.Buffer, children []*node) {
+	var order []string
+	groups := map[string][]*node{}
+	for _, c := range children {
+		if _, seen := groups[c.name]; !seen {
+			order = append(order, c.name)
+		}
+		groups[c.name] = append(groups[c.name], c)
+	}
+	out.WriteByte('{')
+	for i, name := range order {
+		if i > 0 {
+			out.WriteByte(',')
+		}
+		writeString(out, name)
+		out.WriteByte(':')
+		g := groups[name]
+		if len(g) == 1 && !flattened[name] {
+			writeNode(out, g[0])
+			continue
+		}
+		out.WriteByte('[')
+		for j, c := range g {
+			if j > 0 {
+				out.WriteByte(',')
+			}
+			writeNode(out, c)
+		}
+		out.WriteByte(']')
+	}
+	out.WriteByte('}')
+}
+
+// writeError emits the error document with Code, Message and Type first,
+// in the order AWS's JSON error uses.
+func writeError(out *bytes.Buffer, root *node) {
+	out.WriteByte('{')
+	first := true
+	for _, c := range root.children {
+		if !first {
+			out.WriteByte(',')
+		}
+		first = false
+		writeString(out, c.name)
+		out.WriteByte(':')
+		if c.name != "Error" || len(c.children) == 0 {
+			writeNode(out, c)
+			continue
+		}
+		var ordered []*node
+		for _, want := range []string{"Code", "Message", "Type"} {
+			if e := child(c, want); e != nil {
+				ordered = append(ordered, e)
+			}
+		}
+		for _, e := range c.children {
+			if e.name != "Code" && e.name != "Message" && e.name != "Type" {
+				ordered = append(ordered, e)
+			}
+		}
+		writeObject(out, ordered)
+	}
+	out.WriteByte('}')
+}
+
+func allNamed(ns []*node, name string) bool {
+	for _, n := range ns {
+		if n.name != name {
+			return false
+		}
+	}
+	return true
+}
+
+func isEntryMap(ns []*node) bool {
+	for _, n := range ns {
+		if n.name != "entry" || child(n, "key") == nil || child(n, "value") == nil || len(n.children) != 2 {
+			return false
+		}
+	}
+	return true
+}
+
+func child(n *node, name string) *node {
+	for _, c := range n.children {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// writeString writes s as a JSON string without HTML escaping: AWS's JSON
+// carries "<" and "&" as they are.
+func writeString(out *bytes.Buffer, s string) {
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	out.Truncate(out.Len() - 1) // Encode appends a newline
+}
