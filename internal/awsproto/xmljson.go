@@ -260,6 +260,6 @@ func child(n *node, name string) *node {
 func writeString(out *bytes.Buffer, s string) {
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
+	_ = enc.Encode(s)           // a string always encodes
 	out.Truncate(out.Len() - 1) // Encode appends a newline
 }

@@ -16,8 +16,8 @@ var ErrEncryptedMap = errors.New("kvm: map is encrypted")
 
 // MapInfo describes a map.
 type MapInfo struct {
-	Scope       string    `json:"scope"`
-	Name        string    `json:"name"`
+	Scope       string `json:"scope"`
+	Name        string `json:"name"`
 	Encrypted   bool   `json:"encrypted"`
 	CreatedDate string `json:"createdDate,omitempty"`
 }
