@@ -25,7 +25,7 @@ func (c *converter) convert(n *yaml.Node, loc []string) any {
 	c.nodes++
 	if c.nodes > maxNodes {
 		if c.nodes == maxNodes+1 {
-			c.im.errorAt(loc, position{n.Line, n.Column}, "the document expands to more than %d values (YAML aliases?)", maxNodes)
+			c.fail(loc, position{n.Line, n.Column}, "the document expands to more than %d values (YAML aliases?)", maxNodes)
 		}
 		return nil
 	}
@@ -66,7 +66,7 @@ func (c *converter) mapping(n *yaml.Node, loc []string) any {
 			return c.fnSub(n.Content[1], loc)
 		}
 		if strings.HasPrefix(key, "Fn::") {
-			c.im.errorAt(loc, position{n.Line, n.Column}, "CloudFormation %s is not supported here; only Fn::Sub is resolved on import", key)
+			c.fail(loc, position{n.Line, n.Column}, "CloudFormation %s is not supported here; only Fn::Sub is resolved on import", key)
 			return ""
 		}
 	}
@@ -77,15 +77,15 @@ func (c *converter) mapping(n *yaml.Node, loc []string) any {
 			k = k.Alias
 		}
 		if k.Kind != yaml.ScalarNode {
-			c.im.errorAt(loc, position{k.Line, k.Column}, "a mapping key must be a plain string")
+			c.fail(loc, position{k.Line, k.Column}, "a mapping key must be a plain string")
 			continue
 		}
 		if k.Tag == "!!merge" {
-			c.im.errorAt(append(loc, k.Value), position{k.Line, k.Column}, "YAML merge keys (<<) are not supported")
+			c.fail(append(loc, k.Value), position{k.Line, k.Column}, "YAML merge keys (<<) are not supported")
 			continue
 		}
 		if _, dup := out[k.Value]; dup {
-			c.im.errorAt(append(loc, k.Value), position{k.Line, k.Column}, "key %q appears twice", k.Value)
+			c.fail(append(loc, k.Value), position{k.Line, k.Column}, "key %q appears twice", k.Value)
 			continue
 		}
 		out[k.Value] = c.convert(v, append(loc, k.Value))
@@ -101,20 +101,20 @@ func (c *converter) scalar(n *yaml.Node, loc []string) any {
 	case "!!bool":
 		var b bool
 		if err := n.Decode(&b); err != nil {
-			c.im.errorAt(loc, p, "%q is not a boolean", n.Value)
+			c.fail(loc, p, "%q is not a boolean", n.Value)
 		}
 		return b
 	case "!!int":
 		var i int64
 		if err := n.Decode(&i); err != nil {
-			c.im.errorAt(loc, p, "%q is not a number ferry can hold", n.Value)
+			c.fail(loc, p, "%q is not a number ferry can hold", n.Value)
 			return nil
 		}
 		return json.Number(strconv.FormatInt(i, 10))
 	case "!!float":
 		var f float64
 		if err := n.Decode(&f); err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-			c.im.errorAt(loc, p, "%q is not a finite number", n.Value)
+			c.fail(loc, p, "%q is not a finite number", n.Value)
 			return nil
 		}
 		if json.Valid([]byte(n.Value)) {
@@ -133,10 +133,17 @@ func (c *converter) tagged(n *yaml.Node, loc []string) any {
 	if n.Tag == "!Sub" {
 		return c.fnSub(&yaml.Node{Kind: n.Kind, Tag: "", Value: n.Value, Content: n.Content, Line: n.Line, Column: n.Column, Style: n.Style}, loc)
 	}
-	c.im.errorAt(loc, position{n.Line, n.Column}, "YAML tag %s is not supported; only !Sub (Fn::Sub) is resolved on import", n.Tag)
+	c.fail(loc, position{n.Line, n.Column}, "YAML tag %s is not supported; only !Sub (Fn::Sub) is resolved on import", n.Tag)
 	return ""
 }
 
-// maxLocDepth keeps location slices from aliasing each other: append on a
+// clip keeps location slices from aliasing each other: append on a
 // shared prefix would otherwise overwrite a sibling's segment.
 func clip(loc []string) []string { return loc[:len(loc):len(loc)] }
+
+// fail reports a problem found while reading the document and marks the
+// value so that later checks do not report its half-built result again.
+func (c *converter) fail(loc []string, p position, format string, args ...any) {
+	c.im.errorAt(loc, p, format, args...)
+	c.im.poisoned[locKey(loc)] = true
+}

@@ -89,12 +89,21 @@ func Errors(err error) []*Error {
 	return nil
 }
 
-// finish orders problems by position so the report reads top to bottom;
+// finish orders problems by position so the report reads top to bottom,
+// and drops repeats (one string can hold the same placeholder twice);
 // problems without a position keep their discovery order after the rest.
 func finish(errs []*Error) error {
-	if len(errs) == 0 {
+	errs = ordered(errs)
+	switch len(errs) {
+	case 0:
 		return nil
+	case 1:
+		return errs[0]
 	}
+	return MultiError(errs)
+}
+
+func ordered(errs []*Error) []*Error {
 	sort.SliceStable(errs, func(i, j int) bool {
 		a, b := errs[i], errs[j]
 		if (a.Line == 0) != (b.Line == 0) {
@@ -108,10 +117,15 @@ func finish(errs []*Error) error {
 		}
 		return a.Field < b.Field
 	})
-	if len(errs) == 1 {
-		return errs[0]
+	seen := map[string]bool{}
+	uniq := errs[:0]
+	for _, e := range errs {
+		if s := e.Error(); !seen[s] {
+			seen[s] = true
+			uniq = append(uniq, e)
+		}
 	}
-	return MultiError(errs)
+	return uniq
 }
 
 // operationKey is the path item key an HTTP method is written under.

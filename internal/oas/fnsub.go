@@ -23,19 +23,19 @@ func (c *converter) fnSub(n *yaml.Node, loc []string) any {
 		tmpl = n.Content[0].Value
 		vars, ok := c.convert(n.Content[1], append(loc, "1")).(map[string]any)
 		if !ok {
-			c.im.errorAt(loc, p, "Fn::Sub list form needs [template, {NAME: value, ...}]")
+			c.fail(loc, p, "Fn::Sub list form needs [template, {NAME: value, ...}]")
 			return ""
 		}
 		for k, v := range vars {
 			s, ok := v.(string)
 			if !ok {
-				c.im.errorAt(loc, p, "Fn::Sub variable %q must be a string", k)
+				c.fail(loc, p, "Fn::Sub variable %q must be a string", k)
 				continue
 			}
 			local[k] = s
 		}
 	default:
-		c.im.errorAt(loc, p, "Fn::Sub needs a string or [template, {NAME: value, ...}]")
+		c.fail(loc, p, "Fn::Sub needs a string or [template, {NAME: value, ...}]")
 		return ""
 	}
 	out, missing := substitute(tmpl, func(name string) (string, bool) {
@@ -45,7 +45,7 @@ func (c *converter) fnSub(n *yaml.Node, loc []string) any {
 		return c.im.lookupVar(name)
 	})
 	for _, m := range missing {
-		c.im.errorAt(loc, p, "%s", m)
+		c.fail(loc, p, "%s", m)
 	}
 	return out
 }

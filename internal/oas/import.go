@@ -30,7 +30,7 @@ type importer struct {
 	opt   ImportOptions
 	t     *tree
 	errs  []*Error
-	warns []string
+	warns []*Error
 	api   *model.API
 	doc   *document
 
@@ -39,6 +39,7 @@ type importer struct {
 	validators       map[string]*model.RequestValidator
 	authorizers      map[string]*model.Authorizer
 	defaultValidator *model.RequestValidator
+	poisoned         map[string]bool // locations whose Fn::Sub or intrinsic failed
 }
 
 // Import reads an OpenAPI 2.0 or 3.0 document (JSON or YAML) with API
@@ -52,6 +53,7 @@ func Import(data []byte, opt ImportOptions) (*model.API, error) {
 		inline:      map[string]string{},
 		validators:  map[string]*model.RequestValidator{},
 		authorizers: map[string]*model.Authorizer{},
+		poisoned:    map[string]bool{},
 	}
 	im.checkOptions()
 	n, perr := parseNode(data)
@@ -75,7 +77,9 @@ func Import(data []byte, opt ImportOptions) (*model.API, error) {
 	if len(im.errs) > 0 {
 		return nil, finish(im.errs)
 	}
-	im.api.RestAPI.Warnings = im.warns
+	for _, w := range ordered(im.warns) {
+		im.api.RestAPI.Warnings = append(im.api.RestAPI.Warnings, w.Error())
+	}
 	return im.api, nil
 }
 
@@ -106,8 +110,14 @@ func (im *importer) lookupVar(name string) (string, bool) {
 	return "", false
 }
 
-// errorf reports a problem at loc, taking the position from the tree.
+// errorf reports a problem at loc, taking the position from the tree. A
+// value whose Fn::Sub or intrinsic already failed is not judged again: the
+// first message says what to fix, and a second about the half-resolved
+// value would only mislead.
 func (im *importer) errorf(loc []string, format string, args ...any) {
+	if im.poisoned[locKey(loc)] {
+		return
+	}
 	im.errorAt(loc, im.t.at(loc), format, args...)
 }
 
@@ -119,11 +129,10 @@ func (im *importer) errorAt(loc []string, p position, format string, args ...any
 
 // warnf records something the import accepted but did not use.
 func (im *importer) warnf(loc []string, format string, args ...any) {
-	e := &Error{Field: dotted(loc), Msg: fmt.Sprintf(format, args...)}
-	e.Path, e.Method = operationOf(loc)
 	p := im.t.at(loc)
-	e.Line, e.Col = p.line, p.col
-	im.warns = append(im.warns, e.Error())
+	e := &Error{File: im.opt.Filename, Field: dotted(loc), Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...)}
+	e.Path, e.Method = operationOf(loc)
+	im.warns = append(im.warns, e)
 }
 
 // operationOf names the resource path and method a location lies in.

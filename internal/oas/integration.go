@@ -14,9 +14,10 @@ var integrationFields = []string{
 }
 
 var (
-	requestTarget  = regexp.MustCompile(`^integration\.request\.(header|querystring|path|multivalueheader|multivaluequerystring)\.[^.\s]+$`)
-	responseTarget = regexp.MustCompile(`^method\.response\.header\.[^\s]+$`)
-	httpMethods    = []string{"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"}
+	requestTarget    = regexp.MustCompile(`^integration\.request\.(header|querystring|path|multivalueheader|multivaluequerystring)\.[^.\s]+$`)
+	responseTarget   = regexp.MustCompile(`^method\.response\.header\.[^\s]+$`)
+	integrationTypes = []string{model.IntegrationMock, model.IntegrationHTTP, model.IntegrationHTTPProxy, model.IntegrationAWS, model.IntegrationAWSProxy}
+	httpMethods      = []string{"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"}
 )
 
 // integration reads x-amazon-apigateway-integration.
@@ -40,16 +41,16 @@ func (im *importer) integration(loc []string) *model.Integration {
 		ConnectionType:      strings.ToUpper(o.str("connectionType")),
 		ConnectionID:        o.str("connectionId"),
 	}
-	switch in.Type {
-	case model.IntegrationMock, model.IntegrationHTTP, model.IntegrationHTTPProxy, model.IntegrationAWS, model.IntegrationAWSProxy:
-	case "":
+	switch {
+	case contains(integrationTypes, in.Type):
+	case in.Type == "":
 		im.errorf(o.at("type"), "missing; one of MOCK, HTTP, HTTP_PROXY, AWS, AWS_PROXY")
 	default:
 		im.errorf(o.at("type"), "integration type %q is not one of MOCK, HTTP, HTTP_PROXY, AWS, AWS_PROXY", o.str("type"))
 	}
-	if in.Type != model.IntegrationMock && in.Type != "" {
+	if known := contains(integrationTypes, in.Type); known && in.Type != model.IntegrationMock {
 		if in.HTTPMethod == "" {
-			im.errorf(o.at("httpMethod"), "missing; a %s integration needs the method to call the backend with", in.Type)
+			im.errorf(o.at("httpMethod"), "missing; %s integrations need the method to call the backend with", in.Type)
 		}
 		im.integrationURI(o, in)
 	}
@@ -101,7 +102,7 @@ func (im *importer) integrationURI(o obj, in *model.Integration) {
 	loc := o.at("uri")
 	switch {
 	case in.URI == "":
-		im.errorf(loc, "missing; a %s integration needs a uri", in.Type)
+		im.errorf(loc, "missing; %s integrations need a uri", in.Type)
 	case in.Type == model.IntegrationHTTP || in.Type == model.IntegrationHTTPProxy:
 		if !strings.HasPrefix(in.URI, "http://") && !strings.HasPrefix(in.URI, "https://") {
 			im.errorf(loc, "%q is not an http:// or https:// URL", in.URI)

@@ -61,8 +61,8 @@ func (im *importer) buildAuthorizers() {
 			}
 			a.AuthorizerResultTTLInSeconds = &ttl
 		}
-		if a.IdentitySource == "" && typ == "TOKEN" && s.in == "header" && s.header != "" {
-			// API Gateway takes a TOKEN authorizer's header from the scheme.
+		if a.IdentitySource == "" && (typ == "TOKEN" || typ == "COGNITO_USER_POOLS") && s.in == "header" && s.header != "" {
+			// API Gateway takes the token header of TOKEN and Cognito authorizers from the scheme.
 			a.IdentitySource = "method.request.header." + s.header
 		}
 		if a.AuthorizerURI != "" {
@@ -72,7 +72,7 @@ func (im *importer) buildAuthorizers() {
 			a.AuthorizerCredentials = im.fillARN(o.at("authorizerCredentials"), a.AuthorizerCredentials)
 		}
 		for i, arn := range a.ProviderARNs {
-			a.ProviderARNs[i] = im.fillARN(o.at("providerARNs"), arn)
+			a.ProviderARNs[i] = im.fillARN(append(o.at("providerARNs"), itoa(i)), arn)
 		}
 		switch typ {
 		case "TOKEN", "REQUEST":
