@@ -16,6 +16,10 @@ import (
 	"github.com/ferrygw/ferry/internal/store"
 )
 
+// noAPI answers requests that reach no API: a nil Set gives API Gateway's
+// default gateway responses.
+var noAPI *gatewayresponse.Set
+
 // Config is what a Gateway needs to serve.
 type Config struct {
 	// Store is where deployed stages are read from.
@@ -97,9 +101,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var res pipeline.Result
 	switch st := t.stage(apiID, stageName); {
 	case !ok || st == nil:
-		res.Status = gatewayresponse.WriteDefault(w, r, gatewayresponse.MissingAuthenticationToken, reqID)
+		// No API stage to customize the answer: API Gateway's default.
+		res.Status, _ = noAPI.Write(r.Context(), w, gatewayresponse.New(gatewayresponse.MissingAuthenticationToken, nil), nil)
 	case st.pipeline == nil:
-		res.Status = gatewayresponse.WriteDefault(w, r, gatewayresponse.APIConfigurationError, reqID)
+		res.Status, _ = noAPI.Write(r.Context(), w, gatewayresponse.New(gatewayresponse.APIConfigurationError, st.err), nil)
 		res.Err = st.err
 	default:
 		res = st.pipeline.Serve(w, r, entry)

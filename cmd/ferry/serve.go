@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ferrygw/ferry/internal/admin"
+	"github.com/ferrygw/ferry/internal/config"
+	"github.com/ferrygw/ferry/internal/gateway"
+	"github.com/ferrygw/ferry/internal/pipeline"
+	"github.com/ferrygw/ferry/internal/store"
+	"github.com/ferrygw/ferry/internal/store/sqlite"
+)
+
+func init() {
+	register(&command{
+		name:    "serve",
+		summary: "serve the deployed APIs and the admin API",
+		run:     runServe,
+	})
+}
+
+const serveUsage = `Usage: ferry serve [--config FILE] [--data-dir DIR] [--listen ADDR] [--admin-listen ADDR] [--log-format json|text]
+
+Precedence: defaults < ferry.yaml (--config) < FERRY_* environment < flags given here.`
+
+func runServe(ctx context.Context, env *cliEnv, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	cfgPath := fs.String("config", "", "ferry.yaml with the static configuration")
+	dataDir := fs.String("data-dir", "", "data directory (default ./ferry-data)")
+	listen := fs.String("listen", "", "gateway address (default 127.0.0.1:8080)")
+	adminListen := fs.String("admin-listen", "", "admin API address (default 127.0.0.1:9090)")
+	logFormat := fs.String("log-format", "", "json or text")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("ferry serve: %w\n%s", err, serveUsage)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("ferry serve: unexpected argument %q\n%s", fs.Arg(0), serveUsage)
+	}
+
+	cfg := config.Default()
+	if *cfgPath != "" {
+		loaded, err := config.Load(*cfgPath)
+		if err != nil {
+			return fmt.Errorf("ferry serve: %w", err)
+		}
+		cfg = loaded
+	}
+	if err := cfg.ApplyEnv(env.getenv); err != nil {
+		return fmt.Errorf("ferry serve: %w", err)
+	}
+	// Only flags the user gave override the file and the environment.
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "data-dir":
+			cfg.DataDir = *dataDir
+		case "listen":
+			cfg.Listen = *listen
+		case "admin-listen":
+			cfg.AdminListen = *adminListen
+		case "log-format":
+			cfg.Log.Format = *logFormat
+		}
+	})
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("ferry serve: %w", err)
+	}
+	return serve(ctx, env, cfg)
+}
+
+func newLogger(w io.Writer, lc config.LogConfig) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(lc.Level)) // Validate has checked it
+	opts := &slog.HandlerOptions{Level: level}
+	if lc.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// serve runs the gateway and the admin API until ctx ends (SIGINT/SIGTERM),
+// then drains requests in flight for at most cfg.DrainTimeout.
+func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
+	log := newLogger(env.stderr, cfg.Log)
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return fmt.Errorf("ferry serve: data directory: %w", err)
+	}
+	backend, err := sqlite.Open(cfg.SQLitePath())
+	if err != nil {
+		return fmt.Errorf("ferry serve: %w", err)
+	}
+	defer backend.Close()
+	st := store.New(backend)
+
+	tokens, err := adminTokens(cfg, env)
+	if err != nil {
+		return fmt.Errorf("ferry serve: %w", err)
+	}
+
+	popts := pipeline.Options{
+		Logger:  log,
+		MaxBody: cfg.Limits.MaxBodyBytes,
+	}
+	gw := gateway.New(gateway.Config{Store: st, Pipeline: popts, Logger: log})
+	if err := gw.Reload(ctx); err != nil {
+		return fmt.Errorf("ferry serve: %w", err)
+	}
+	adminHandler, err := admin.NewHandler(admin.Config{Store: st, Tokens: tokens, Pipeline: popts, Logger: log, OnChange: gw.Changed})
+	if err != nil {
+		return fmt.Errorf("ferry serve: %w", err)
+	}
+
+	dataLn, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("ferry serve: gateway listener: %w", err)
+	}
+	adminLn, err := net.Listen("tcp", cfg.AdminListen)
+	if err != nil {
+		dataLn.Close()
+		return fmt.Errorf("ferry serve: admin listener: %w", err)
+	}
+	lim := cfg.Limits
+	dataSrv := &http.Server{
+		Handler:           gw,
+		MaxHeaderBytes:    lim.MaxHeaderBytes,
+		ReadHeaderTimeout: lim.ReadHeaderTimeout,
+		ReadTimeout:       lim.ReadTimeout,
+		WriteTimeout:      lim.WriteTimeout,
+		IdleTimeout:       lim.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	adminSrv := &http.Server{
+		Handler:           adminHandler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       lim.IdleTimeout,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	runCtx, stopRun := context.WithCancel(context.Background())
+	defer stopRun()
+	go gw.Run(runCtx)
+
+	errs := make(chan error, 2)
+	go func() { errs <- dataSrv.Serve(dataLn) }()
+	go func() { errs <- adminSrv.Serve(adminLn) }()
+	fmt.Fprintf(env.stderr, "ferry: data plane listening on %s\n", dataLn.Addr())
+	fmt.Fprintf(env.stderr, "ferry: admin API listening on %s\n", adminLn.Addr())
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down: draining requests in flight", "drainTimeout", cfg.DrainTimeout.String())
+	case serveErr = <-errs:
+		log.Error("listener failed; shutting down", "err", serveErr)
+	}
+	drainCtx, cancel := context.WithTimeout(context.Background(), cfg.DrainTimeout)
+	defer cancel()
+	shutdownErr := errors.Join(dataSrv.Shutdown(drainCtx), adminSrv.Shutdown(drainCtx))
+	stopRun()
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return fmt.Errorf("ferry serve: %w", serveErr)
+	}
+	if shutdownErr != nil {
+		return fmt.Errorf("ferry serve: drain did not finish within %s: %w", cfg.DrainTimeout, shutdownErr)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// adminTokens turns the configured tokens into the admin API's; with none
+// configured it uses (creating on first start) the token file in the data
+// directory and says where it is.
+func adminTokens(cfg *config.Config, env *cliEnv) ([]admin.Token, error) {
+	var out []admin.Token
+	for i, t := range cfg.AdminTokens {
+		value := t.Token.Reveal()
+		if t.TokenFile != "" {
+			b, err := os.ReadFile(t.TokenFile)
+			if err != nil {
+				return nil, fmt.Errorf("adminTokens[%d] (%s): tokenFile: %w", i, t.Name, err)
+			}
+			value = strings.TrimSpace(string(b))
+		}
+		if value == "" {
+			return nil, fmt.Errorf("adminTokens[%d] (%s): empty token", i, t.Name)
+		}
+		tok := admin.Token{Value: value}
+		for _, s := range t.Scopes {
+			tok.Scopes = append(tok.Scopes, admin.Scope(s))
+		}
+		out = append(out, tok)
+	}
+	if len(out) > 0 {
+		return out, nil
+	}
+	value, path, created, err := admin.EnsureToken(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		fmt.Fprintf(env.stderr, "ferry: generated an admin token in %s (mode 0600)\n", path)
+	} else {
+		fmt.Fprintf(env.stderr, "ferry: admin token in %s\n", path)
+	}
+	return []admin.Token{admin.FullAccess(value)}, nil
+}
