@@ -31,6 +31,13 @@ type Request struct {
 	Stream io.Reader
 	// ContentLength is Stream's length, -1 when unknown.
 	ContentLength int64
+	// PathParams are the integration.request.path.* values, escaped for a
+	// path. HTTP backends find them already in URL; AWS service backends
+	// fill them into the path of an arn:...:path/ URI.
+	PathParams map[string]string
+	// Query are the integration.request.querystring.* values (URL carries
+	// them too for HTTP backends; AWS query-protocol calls put them in the form body).
+	Query url.Values
 }
 
 // Response is a backend's answer.
@@ -58,6 +65,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Stream asks an HTTP_PROXY backend to pass bodies through unbuffered.
 	Stream bool
+	// APIID and Stage name where the integration is served; AWS backends
+	// look up kvm:MAP/ENTRY credentials in that stage's and API's scopes.
+	// Stage is empty for import-time checks and test-invoke.
+	APIID, Stage string
 }
 
 // Factory builds a backend for one integration, validating its

@@ -186,6 +186,7 @@ func (s *Step) Build(ctx context.Context, in *Input) (*integration.Request, erro
 			pathParams[k] = escapePath(x, true)
 		}
 	}
+	out.PathParams, out.Query = pathParams, query
 	if s.uri != nil {
 		u, err := s.uri.fill(pathParams, v.StageVariables)
 		if err != nil {

@@ -73,6 +73,7 @@ func Compile(api *model.API, stage *model.Stage, opt Options) (*Stage, error) {
 		offline: stage.Offline,
 		opt:     opt,
 	}
+	s.opt.stage = stage.StageName
 	if s.vars == nil {
 		s.vars = map[string]string{}
 	}
@@ -169,6 +170,8 @@ func compileOperation(api *model.API, r *model.Resource, verb string, m *model.M
 		Transport:   opt.Transport,
 		Logger:      opt.Logger,
 		Stream:      true,
+		APIID:       api.RestAPI.ID,
+		Stage:       opt.stage,
 	})
 	if err != nil {
 		return fail(err)

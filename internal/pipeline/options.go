@@ -33,6 +33,10 @@ type Options struct {
 	MaxBody int64
 	// KVM reads non-encrypted key-value map entries for $kvm in templates; nil disables $kvm.
 	KVM func(mapName, key string) (string, bool)
+
+	// stage is the stage being compiled, set by Compile for integration
+	// factories; empty in Check.
+	stage string
 }
 
 func (o *Options) now() time.Time {
