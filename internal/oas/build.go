@@ -31,6 +31,9 @@ func (im *importer) build() {
 	im.topLevel()
 	im.buildAuthorizers()
 	im.buildResources()
+	// Inline schemas add models as methods are read; sorting keeps the list
+	// the same however a document orders its schemas.
+	sort.SliceStable(im.api.Models, func(i, j int) bool { return im.api.Models[i].Name < im.api.Models[j].Name })
 }
 
 var (
@@ -138,7 +141,11 @@ func (im *importer) method(op *operation) *model.Method {
 	}
 	for _, r := range op.responses {
 		if !statusCode.MatchString(r.code) {
-			im.warnf(r.loc, "response %q ignored; API Gateway declares method responses by status code", r.code)
+			// A bare "default" response says nothing API Gateway keeps, and
+			// ferry's own exports write one where OpenAPI demands a response.
+			if r.code != "default" || len(r.headers) > 0 || len(r.models) > 0 {
+				im.warnf(r.loc, "response %q ignored; API Gateway declares method responses by status code", r.code)
+			}
 			continue
 		}
 		mr := &model.MethodResponse{StatusCode: r.code}
@@ -190,7 +197,7 @@ func (im *importer) method(op *operation) *model.Method {
 		m.RequestValidatorID = im.defaultValidator.ID
 	}
 	if m.MethodIntegration == nil {
-		im.warnf(op.loc, "no x-amazon-apigateway-integration; the method answers 500 until one is set")
+		im.warnf(op.loc, "no x-amazon-apigateway-integration; the method has no backend until one is set")
 	}
 	return m
 }

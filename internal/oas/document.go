@@ -88,11 +88,12 @@ func (im *importer) follow(loc []string) []string {
 // decode reads the parts of the document ferry uses, through kin-openapi's
 // types, reporting each part's problems at its own location.
 func (im *importer) decode() *document {
-	root, ok := im.object(nil)
-	if !ok {
-		im.errs = append(im.errs, &Error{File: im.opt.Filename, Line: 1, Col: 1, Msg: "the document must be an OpenAPI object"})
+	if _, isObj := im.t.root.(map[string]any); !isObj {
+		p := im.t.at(nil)
+		im.errs = append(im.errs, &Error{File: im.opt.Filename, Line: p.line, Col: p.col, Msg: "the document must be an OpenAPI object, not " + kindOf(im.t.root)})
 		return nil
 	}
+	root, _ := im.object(nil)
 	d := &document{schemes: map[string]*scheme{}, schemaLoc: map[string][]string{}}
 	swagger, openapi := root.str("swagger"), root.str("openapi")
 	switch {

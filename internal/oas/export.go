@@ -272,6 +272,10 @@ func (x *exporter) operation(r *model.Resource, m *model.Method) (jobj, error) {
 		}
 		responses[code] = resp
 	}
+	if len(responses) == 0 {
+		// OpenAPI requires at least one response.
+		responses["default"] = jobj{"description": "no method responses declared"}
+	}
 	op["responses"] = responses
 	if sec := x.methodSecurity(m); sec != nil {
 		op["security"] = sec

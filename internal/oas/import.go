@@ -3,6 +3,7 @@ package oas
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -211,17 +212,95 @@ func (im *importer) reDecode(loc []string, into any) bool {
 		err = json.Unmarshal(b, into)
 	}
 	if err != nil {
-		im.errorf(loc, "%s", kinMessage(err))
+		if m := kinTypeError.FindStringSubmatch(err.Error()); m != nil {
+			if at := im.findField(loc, m[2], m[1]); at != nil {
+				v, _ := im.t.get(at...)
+				im.errorf(at, "must be %s, not %s", typeWords(m[3]), kindOf(v))
+				return false
+			}
+		}
+		im.errorf(loc, "not valid OpenAPI: %s", strings.TrimPrefix(err.Error(), "json: "))
 		return false
 	}
 	return true
 }
 
-// kinMessage trims a decoding error to what a user can act on.
-func kinMessage(err error) string {
-	msg := err.Error()
-	msg = strings.TrimPrefix(msg, "json: ")
-	return "not valid OpenAPI: " + msg
+// findField locates the value a type error of kin-openapi's decoding is
+// about. The error names only the last struct fields on the way, so the
+// search takes the first value below loc whose key path ends that way and
+// whose JSON kind is the one the decoder saw.
+func (im *importer) findField(loc []string, field, kind string) []string {
+	want := strings.Split(field, ".")
+	for i := range want {
+		if i == len(want)-1 || !startsUpper(want[i]) {
+			want = want[i:]
+			break
+		}
+	}
+	var found []string
+	var walk func(at []string, v any)
+	walk = func(at []string, v any) {
+		if found != nil {
+			return
+		}
+		if len(at) >= len(want) && strings.Join(at[len(at)-len(want):], ".") == strings.Join(want, ".") && jsonKind(v) == kind {
+			found = at
+			return
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			for _, k := range sortedKeys(x) {
+				walk(append(clip(at), k), x[k])
+			}
+		case []any:
+			for i, e := range x {
+				walk(append(clip(at), fmt.Sprint(i)), e)
+			}
+		}
+	}
+	v, _ := im.t.get(loc...)
+	walk(loc, v)
+	return found
+}
+
+func startsUpper(s string) bool { return s != "" && s[0] >= 'A' && s[0] <= 'Z' }
+
+// jsonKind names a value the way encoding/json's type errors do.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case string:
+		return "string"
+	case json.Number:
+		return "number"
+	case bool:
+		return "bool"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return "null"
+}
+
+// kin-openapi flattens encoding/json's type errors into text, so the
+// pieces are taken back out of the message.
+var kinTypeError = regexp.MustCompile(`cannot unmarshal (\w+) into (?:Go struct )?field ([\w.$-]+) of type (\S+)`)
+
+// typeWords says in words what a kin-openapi or Go type expects of JSON.
+func typeWords(goType string) string {
+	t := strings.TrimPrefix(goType, "*")
+	switch {
+	case t == "bool":
+		return "true or false"
+	case t == "string":
+		return "a string"
+	case strings.HasPrefix(t, "int"), strings.HasPrefix(t, "uint"), strings.HasPrefix(t, "float"):
+		return "a number"
+	case strings.HasPrefix(t, "[]"), strings.HasSuffix(t, ".Parameters"), strings.HasSuffix(t, ".SecurityRequirements"),
+		strings.HasSuffix(t, ".Servers"), strings.HasSuffix(t, ".Tags"), strings.HasSuffix(t, ".Types"):
+		return "a list"
+	}
+	return "an object"
 }
 
 func now() string { return time.Now().UTC().Format(time.RFC3339) }
