@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -64,8 +65,8 @@ func describeJSONError(err error) string {
 	case *json.UnmarshalTypeError:
 		return fmt.Sprintf("field %s has the wrong type (want %s)", e.Field, e.Type)
 	}
-	if s := err.Error(); len(s) > 22 && s[:22] == "json: unknown field \"" {
-		return "unknown field " + s[21:]
+	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return "unknown field " + field
 	}
 	return "malformed JSON"
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -22,13 +23,49 @@ const UnsignedPayload = "UNSIGNED-PAYLOAD"
 // EmptyPayloadHash is the SHA-256 of an empty body.
 const EmptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-var signer = v4.NewSigner(func(o *v4.SignerOptions) {
-	// S3 signs the path as sent; other services expect the SDK's default
-	// double escaping. Callers pick with the service name.
-	o.DisableURIPathEscaping = false
-})
+// signers holds one SDK signer per credential set and service kind. The
+// SDK's signer caches derived signing keys by access key id alone, so a
+// signer shared across credentials would, after a kvm entry's secret is
+// corrected under the same access key id, go on signing with the old secret
+// until midnight UTC. Keying signers by a hash of the whole credential set
+// keeps the SDK's cache and makes that staleness impossible.
+var signers = struct {
+	sync.Mutex
+	m map[[sha256.Size]byte]*v4.Signer
+}{m: map[[sha256.Size]byte]*v4.Signer{}}
 
-var s3Signer = v4.NewSigner(func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+// maxSigners bounds the map: assumed-role credentials change every hour,
+// so old entries are dropped wholesale now and then.
+const maxSigners = 256
+
+func signerFor(creds aws.Credentials, service string) *v4.Signer {
+	h := sha256.New()
+	if service == "s3" {
+		h.Write([]byte{1})
+	} else {
+		h.Write([]byte{0})
+	}
+	for _, part := range []string{creds.AccessKeyID, creds.SecretAccessKey} {
+		h.Write([]byte{byte(len(part) >> 8), byte(len(part))})
+		h.Write([]byte(part))
+	}
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	signers.Lock()
+	defer signers.Unlock()
+	if s, ok := signers.m[key]; ok {
+		return s
+	}
+	if len(signers.m) >= maxSigners {
+		clear(signers.m)
+	}
+	s := v4.NewSigner(func(o *v4.SignerOptions) {
+		// S3 signs the path as sent; other services escape it once more.
+		o.DisableURIPathEscaping = service == "s3"
+	})
+	signers.m[key] = s
+	return s
+}
 
 // PayloadHash returns the hex SHA-256 of body.
 func PayloadHash(body []byte) string {
@@ -52,12 +89,10 @@ func signAt(ctx context.Context, req *http.Request, payloadHash string, creds aw
 	case !creds.HasKeys():
 		return errors.New("awsauth: sign: credentials have no access key")
 	}
-	s := signer
 	if service == "s3" {
-		s = s3Signer
 		req.Header.Set("X-Amz-Content-Sha256", payloadHash)
 	}
-	if err := s.SignHTTP(ctx, creds, req, payloadHash, service, region, now); err != nil {
+	if err := signerFor(creds, service).SignHTTP(ctx, creds, req, payloadHash, service, region, now); err != nil {
 		return fmt.Errorf("awsauth: sign %s request: %w", service, err)
 	}
 	return nil
@@ -93,9 +128,15 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 		hash = PayloadHash(body)
-		out.Body = io.NopCloser(bytes.NewReader(body))
 		out.ContentLength = int64(len(body))
-		out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		if len(body) == 0 {
+			// NoBody, not an empty reader: with a non-nil body of length 0
+			// the client would send chunked encoding.
+			out.Body, out.GetBody = http.NoBody, func() (io.ReadCloser, error) { return http.NoBody, nil }
+		} else {
+			out.Body = io.NopCloser(bytes.NewReader(body))
+			out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		}
 	}
 	if err := Sign(req.Context(), out, hash, creds, t.Service, t.Region); err != nil {
 		closeBody(req)
