@@ -13,9 +13,17 @@ import (
 	"strings"
 	"time"
 
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+
 	"github.com/ferrygw/ferry/internal/admin"
+	"github.com/ferrygw/ferry/internal/awsauth"
 	"github.com/ferrygw/ferry/internal/config"
 	"github.com/ferrygw/ferry/internal/gateway"
+	"github.com/ferrygw/ferry/internal/integration"
+	"github.com/ferrygw/ferry/internal/integration/awsservice"
+	"github.com/ferrygw/ferry/internal/kvm"
+	"github.com/ferrygw/ferry/internal/model"
 	"github.com/ferrygw/ferry/internal/pipeline"
 	"github.com/ferrygw/ferry/internal/store"
 	"github.com/ferrygw/ferry/internal/store/sqlite"
@@ -107,9 +115,22 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 		return fmt.Errorf("ferry serve: %w", err)
 	}
 
+	keys, err := openMasterKeys(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("ferry serve: %w", err)
+	}
+	kv := kvm.NewService(st, keys)
+	resolver, err := awsauth.NewResolver(cfg.AWS, kv)
+	if err != nil {
+		return fmt.Errorf("ferry serve: aws: %w", err)
+	}
+	integrations := integration.Defaults()
+	integrations[model.IntegrationAWS] = awsservice.Factory(resolver)
 	popts := pipeline.Options{
-		Logger:  log,
-		MaxBody: cfg.Limits.MaxBodyBytes,
+		Logger:       log,
+		MaxBody:      cfg.Limits.MaxBodyBytes,
+		Integrations: integrations,
+		KVM:          plainKVM(kv),
 	}
 	gw := gateway.New(gateway.Config{Store: st, Pipeline: popts, Logger: log})
 	if err := gw.Reload(ctx); err != nil {
@@ -175,6 +196,36 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// openMasterKeys loads the keys that seal key-value map secrets. A key
+// that does not match the one that sealed this data directory stops the
+// start here, before anything could be written with it.
+func openMasterKeys(ctx context.Context, cfg *config.Config) (*kvm.MasterKeys, error) {
+	kc := kvm.KeyConfig{DataDir: cfg.DataDir, EnvKeys: cfg.MasterKey.EnvKeys.Reveal(), KMSKeyID: cfg.MasterKey.KMSKeyID}
+	if kc.KMSKeyID != "" {
+		var opts []func(*awsconfig.LoadOptions) error
+		if cfg.AWS.Region != "" {
+			opts = append(opts, awsconfig.WithRegion(cfg.AWS.Region))
+		}
+		awsCfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("master key: AWS configuration for KMS: %w", err)
+		}
+		kc.KMS = kms.NewFromConfig(awsCfg)
+	}
+	return kvm.OpenMasterKeys(ctx, kc)
+}
+
+// plainKVM gives templates $kvm.get(map, key) over the global scope's
+// non-encrypted maps; secrets never reach a template.
+func plainKVM(kv *kvm.Service) func(mapName, key string) (string, bool) {
+	return func(mapName, key string) (string, bool) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		v, err := kv.GetPlain(ctx, kvm.ScopeGlobal, mapName, key)
+		return v, err == nil
+	}
 }
 
 // adminTokens turns the configured tokens into the admin API's; with none
