@@ -18,6 +18,14 @@ type inputVar struct {
 	doc     any
 	docErr  error
 	params  *vtl.Map
+	body    any // the body as a string, converted once
+}
+
+func (v *inputVar) bodyString() any {
+	if v.body == nil {
+		v.body = string(v.in.Body)
+	}
+	return v.body
 }
 
 var pathCache sync.Map // string -> jsonPath; templates reuse a handful of paths
@@ -56,7 +64,7 @@ func (v *inputVar) lookup(path string) (any, bool, error) {
 
 func (v *inputVar) Property(name string) (any, bool) {
 	if name == "body" {
-		return string(v.in.Body), true
+		return v.bodyString(), true
 	}
 	return nil, false
 }
@@ -100,7 +108,7 @@ func (v *inputVar) Call(name string, args []any) (any, bool, error) {
 		}
 		return "", true, nil
 	case name == "getBody" && len(args) == 0:
-		return string(v.in.Body), true, nil
+		return v.bodyString(), true, nil
 	}
 	return nil, false, nil
 }

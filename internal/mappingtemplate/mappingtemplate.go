@@ -56,8 +56,9 @@ const (
 
 // Template is a parsed mapping template.
 type Template struct {
-	name string
-	t    *vtl.Template
+	name     string
+	t        *vtl.Template
+	sizeHint int
 }
 
 // Error is a parse or render error with its position in the template.
@@ -84,7 +85,9 @@ func Parse(name, src string) (*Template, error) {
 	if err != nil {
 		return nil, wrapErr(name, err)
 	}
-	return &Template{name: name, t: t}, nil
+	// Most outputs are about as long as the template's text; growing the
+	// buffer once up front saves the doublings.
+	return &Template{name: name, t: t, sizeHint: len(src) + 64}, nil
 }
 
 // Name returns the name given to Parse.
@@ -104,17 +107,18 @@ func (t *Template) Render(ctx context.Context, in *Input, lim Limits) ([]byte, e
 	if lim.MaxDuration <= 0 {
 		lim.MaxDuration = DefaultMaxDuration
 	}
-	ctxMap, reqOver, respOver := contextMap(in.Context)
+	cv := &contextVar{c: in.Context}
 	vars := map[string]any{
 		"input":          &inputVar{in: in},
 		"util":           utilVar{},
-		"context":        ctxMap,
-		"stageVariables": stringMap(in.StageVariables),
+		"context":        cv,
+		"stageVariables": stageVars(in.StageVariables),
 	}
 	if in.KVM != nil {
 		vars["kvm"] = kvmVar(in.KVM)
 	}
 	var out strings.Builder
+	out.Grow(t.sizeHint)
 	err := t.t.Execute(&out, vars, vtl.Limits{
 		MaxOutput:    lim.MaxOutput,
 		Deadline:     time.Now().Add(lim.MaxDuration),
@@ -125,8 +129,26 @@ func (t *Template) Render(ctx context.Context, in *Input, lim Limits) ([]byte, e
 	if err != nil {
 		return nil, wrapErr(t.name, err)
 	}
-	applyOverrides(in.Context, reqOver, respOver)
+	if cv.m != nil {
+		applyOverrides(in.Context, cv.reqOver, cv.respOver)
+	}
 	return []byte(out.String()), nil
+}
+
+// stageVars is $stageVariables, converted only when a template reads it.
+type stageVars map[string]string
+
+func (s stageVars) Value() any { return stringMap(s) }
+
+// contextVar is $context, built on first use: most templates never read it.
+type contextVar struct {
+	c                    *reqctx.Context
+	m, reqOver, respOver *vtl.Map
+}
+
+func (v *contextVar) Value() any {
+	v.m, v.reqOver, v.respOver = contextMap(v.c)
+	return v.m
 }
 
 // kvmVar is $kvm: read-only access to plain (not encrypted) map entries.

@@ -13,6 +13,10 @@ func (s *state) eval(n Node) (any, error) {
 		if !ok {
 			return nil, nil
 		}
+		if lz, ok := v.(Lazy); ok {
+			v = lz.Value()
+			s.vars[n.Name] = v
+		}
 		return s.evalParts(n, n.Parts, v)
 	case *StringNode:
 		return s.renderString(n)
@@ -315,9 +319,9 @@ func (s *state) evalParts(r *RefNode, parts []RefPart, v ...any) (any, error) {
 	if len(v) > 0 {
 		cur = v[0]
 	} else {
-		var ok bool
-		if cur, ok = s.vars[r.Name]; !ok {
-			return nil, nil
+		var err error
+		if cur, err = s.eval(&RefNode{Pos: r.Pos, Name: r.Name}); err != nil || cur == nil {
+			return nil, err
 		}
 	}
 	for i := range parts {

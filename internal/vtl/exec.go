@@ -400,7 +400,7 @@ func (s *state) callMacro(n *MacroCallNode) error {
 // renderString renders an interpolated string literal.
 func (s *state) renderString(n *StringNode) (any, error) {
 	if n.Body == nil {
-		return n.Text, nil
+		return n.boxed, nil
 	}
 	var b strings.Builder
 	sub := *s

@@ -242,6 +242,7 @@ type StringNode struct {
 	Quoted string // source, quotes included
 	Text   string // value without interpolation
 	Body   *ListNode
+	boxed  any // Text as an interface value, made once rather than per evaluation
 }
 
 func (n *StringNode) String() string             { return n.Quoted }

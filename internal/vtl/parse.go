@@ -553,7 +553,7 @@ func (p *parser) parseString(it item) Node {
 	q := it.val[:1]
 	inner := it.val[1 : len(it.val)-1]
 	text := strings.ReplaceAll(inner, q+q, q)
-	n := &StringNode{Pos: Pos(it.pos), Quoted: it.val, Text: text}
+	n := &StringNode{Pos: Pos(it.pos), Quoted: it.val, Text: text, boxed: text}
 	if q == `"` && strings.ContainsAny(text, "$#") {
 		sub, err := Parse(p.t.Name, text)
 		if err != nil {

@@ -20,6 +20,13 @@ type Object interface {
 	Call(name string, args []any) (v any, ok bool, err error)
 }
 
+// Lazy is a variable computed on first use, so a host can offer costly
+// variables ($context) that most templates never read. Its Value replaces
+// it for the rest of the execution.
+type Lazy interface {
+	Value() any
+}
+
 // Stringer is an Object that prints itself; other Objects print as their
 // reference's source text.
 type Stringer interface {
