@@ -42,7 +42,6 @@ type Gateway struct {
 
 	mu       sync.Mutex // serializes reloads
 	revision int64
-	kick     chan struct{}
 }
 
 // New returns a Gateway that serves nothing until Reload.
@@ -53,20 +52,21 @@ func New(cfg Config) *Gateway {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = time.Second
 	}
-	g := &Gateway{cfg: cfg, log: cfg.Logger, kick: make(chan struct{}, 1), revision: -1}
+	g := &Gateway{cfg: cfg, log: cfg.Logger, revision: -1}
 	g.current.Store(&table{})
 	return g
 }
 
-// Changed asks for a reload soon; the admin API calls it after every write.
+// Changed reloads at once; the admin API calls it after every write, so a
+// deploy answers only when the new deployment is being served. Other nodes
+// see the change on their next poll.
 func (g *Gateway) Changed() {
-	select {
-	case g.kick <- struct{}{}:
-	default:
+	if err := g.Reload(context.Background()); err != nil {
+		g.log.Error("reload after an admin change failed; still serving the previous configuration", "err", err)
 	}
 }
 
-// Run reloads on Changed and on every poll interval until ctx ends.
+// Run reloads on every poll interval until ctx ends.
 func (g *Gateway) Run(ctx context.Context) {
 	t := time.NewTicker(g.cfg.PollInterval)
 	defer t.Stop()
@@ -74,7 +74,6 @@ func (g *Gateway) Run(ctx context.Context) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-g.kick:
 		case <-t.C:
 		}
 		if err := g.Reload(ctx); err != nil {
