@@ -1,0 +1,184 @@
+package config
+
+import (
+	"path/filepath"
+	"time"
+
+	"github.com/ferrygw/ferry/internal/awsauth"
+)
+
+// Config is the whole of ferry.yaml.
+type Config struct {
+	// Listen is the address the gateway serves APIs on, HOST:PORT.
+	Listen string `yaml:"listen"`
+	// AdminListen is the address of the admin API, HOST:PORT. Keep it on a
+	// loopback or private address: it can change every API.
+	AdminListen string `yaml:"adminListen"`
+	// DataDir holds the SQLite database, the master key files and the
+	// generated admin token. Relative paths in the file are taken from the
+	// file's directory.
+	DataDir string `yaml:"dataDir" ferry:"path"`
+	// Store selects the control-plane database.
+	Store StoreConfig `yaml:"store"`
+	// AdminTokens are the bearer tokens the admin API accepts. When none is
+	// configured (here or in FERRY_ADMIN_TOKEN) serve generates one into
+	// DataDir.
+	AdminTokens []AdminToken `yaml:"adminTokens"`
+	// MasterKey says where the key that seals key-value map secrets comes from.
+	MasterKey MasterKeyConfig `yaml:"masterKey"`
+	// Log configures ferry's own log.
+	Log LogConfig `yaml:"log"`
+	// AWS configures the region, endpoint overrides and assumed roles used
+	// by AWS integrations.
+	AWS awsauth.Config `yaml:"aws"`
+	// TLS makes Listen serve HTTPS, optionally with client certificates.
+	TLS TLSConfig `yaml:"tls"`
+	// TrustedProxies lists the CIDRs (or single addresses) of proxies whose
+	// X-Forwarded-For is believed when computing $context.identity.sourceIp.
+	// Empty trusts no one: the peer address is the source.
+	TrustedProxies []string `yaml:"trustedProxies"`
+	// DrainTimeout is how long a shutdown waits for requests in flight
+	// before closing their connections.
+	DrainTimeout time.Duration `yaml:"drainTimeout"`
+	// Limits bounds what one client can make the gateway hold.
+	Limits Limits `yaml:"limits"`
+}
+
+// StoreConfig selects the control-plane database.
+type StoreConfig struct {
+	// URL is empty for SQLite in DataDir (ferry.db). postgres:// URLs are
+	// reserved for the PostgreSQL backend and rejected until it ships.
+	URL string `yaml:"url"`
+}
+
+// Admin token scopes.
+const (
+	// ScopeRead allows every GET of the admin API except secret values.
+	ScopeRead = "read"
+	// ScopeWrite allows changes: imports, deployments, stages, keys, maps.
+	ScopeWrite = "write"
+	// ScopeSecrets allows reading secret values (API key values, unencrypted map entries).
+	ScopeSecrets = "secrets"
+)
+
+// AllScopes is every scope, the grant of FERRY_ADMIN_TOKEN.
+var AllScopes = []string{ScopeRead, ScopeWrite, ScopeSecrets}
+
+// AdminToken is one bearer token of the admin API.
+type AdminToken struct {
+	// Name identifies the token in logs (the token itself never appears).
+	Name string `yaml:"name"`
+	// Token is the secret inline. Prefer TokenFile, which keeps it out of
+	// the configuration file.
+	Token Secret `yaml:"token"`
+	// TokenFile is a file whose content (surrounding whitespace trimmed) is
+	// the token.
+	TokenFile string `yaml:"tokenFile" ferry:"path"`
+	// Scopes lists what the token may do: read, write, secrets.
+	Scopes []string `yaml:"scopes"`
+}
+
+// MasterKeyConfig says where master keys come from. With nothing set, ferry
+// generates a key into DataDir (master.keys, mode 0600) on first start.
+type MasterKeyConfig struct {
+	// KMSKeyID makes new master keys AWS KMS data keys of this KMS key (id,
+	// ARN or alias), so master.keys holds them encrypted by KMS.
+	KMSKeyID string `yaml:"kmsKeyId"`
+	// EnvKeys is FERRY_MASTER_KEY: base64 of 32 bytes, or several such keys
+	// separated by commas (the first seals, the rest only open). It can only
+	// come from the environment: a key in the file would sit next to what it
+	// protects.
+	EnvKeys Secret `yaml:"-"`
+}
+
+// LogConfig configures ferry's own log.
+type LogConfig struct {
+	// Format is text (key=value lines) or json (one object per line).
+	Format string `yaml:"format"`
+	// Level is the least severe level written: debug, info, warn or error.
+	Level string `yaml:"level"`
+}
+
+// TLSConfig makes the gateway listener serve HTTPS.
+type TLSConfig struct {
+	// Cert is the PEM certificate chain served when no domain entry matches
+	// the client's server name.
+	Cert string `yaml:"cert" ferry:"path"`
+	// Key is Cert's PEM private key.
+	Key string `yaml:"key" ferry:"path"`
+	// ClientCA, when set, turns on mutual TLS: clients must present a
+	// certificate issued by one of these PEM CA certificates.
+	ClientCA string `yaml:"clientCA" ferry:"path"`
+	// Domains are per-domain certificates chosen by the client's server name (SNI).
+	Domains []TLSDomain `yaml:"domains"`
+}
+
+// TLSDomain is the certificate of one custom domain name.
+type TLSDomain struct {
+	// DomainName is the host name, e.g. api.example.com, or a wildcard *.example.com.
+	DomainName string `yaml:"domainName"`
+	// Cert is the PEM certificate chain for the domain.
+	Cert string `yaml:"cert" ferry:"path"`
+	// Key is Cert's PEM private key.
+	Key string `yaml:"key" ferry:"path"`
+	// ClientCA, when set, requires client certificates from these CAs on
+	// this domain (API Gateway's mutual TLS truststore).
+	ClientCA string `yaml:"clientCA" ferry:"path"`
+}
+
+// Limits bounds what one client can make the gateway hold. A zero timeout
+// means no limit.
+type Limits struct {
+	// MaxBodyBytes is the largest request body accepted; larger ones get 413.
+	MaxBodyBytes int64 `yaml:"maxBodyBytes"`
+	// MaxHeaderBytes is the largest request head (request line and headers).
+	MaxHeaderBytes int `yaml:"maxHeaderBytes"`
+	// ReadHeaderTimeout bounds reading the request head.
+	ReadHeaderTimeout time.Duration `yaml:"readHeaderTimeout"`
+	// ReadTimeout bounds reading the whole request, body included.
+	ReadTimeout time.Duration `yaml:"readTimeout"`
+	// WriteTimeout bounds the time from the end of the request head to the
+	// end of the response; keep it above the longest integration timeout (29s).
+	WriteTimeout time.Duration `yaml:"writeTimeout"`
+	// IdleTimeout closes keep-alive connections idle this long.
+	IdleTimeout time.Duration `yaml:"idleTimeout"`
+}
+
+// Defaults, as documented in README.md.
+const (
+	DefaultListen            = "127.0.0.1:8080"
+	DefaultAdminListen       = "127.0.0.1:9090"
+	DefaultDataDir           = "./ferry-data"
+	DefaultDrainTimeout      = 25 * time.Second
+	DefaultMaxBodyBytes      = 10485760
+	DefaultMaxHeaderBytes    = 1 << 20
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 60 * time.Second
+	DefaultWriteTimeout      = 60 * time.Second
+	DefaultIdleTimeout       = 120 * time.Second
+)
+
+// SQLiteFile is the database's file name inside DataDir.
+const SQLiteFile = "ferry.db"
+
+// Default returns the configuration ferry runs with when given none.
+func Default() *Config {
+	return &Config{
+		Listen:       DefaultListen,
+		AdminListen:  DefaultAdminListen,
+		DataDir:      DefaultDataDir,
+		Log:          LogConfig{Format: "text", Level: "info"},
+		DrainTimeout: DefaultDrainTimeout,
+		Limits: Limits{
+			MaxBodyBytes:      DefaultMaxBodyBytes,
+			MaxHeaderBytes:    DefaultMaxHeaderBytes,
+			ReadHeaderTimeout: DefaultReadHeaderTimeout,
+			ReadTimeout:       DefaultReadTimeout,
+			WriteTimeout:      DefaultWriteTimeout,
+			IdleTimeout:       DefaultIdleTimeout,
+		},
+	}
+}
+
+// SQLitePath is the database file used when Store.URL is empty.
+func (c *Config) SQLitePath() string { return filepath.Join(c.DataDir, SQLiteFile) }
