@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -214,11 +213,9 @@ func TestFrontAssumeRoleChecksExternalIDAndTrustsTemporaryKeys(t *testing.T) {
 
 func TestFrontSpeaksJSONServicesErrors(t *testing.T) {
 	k, d := testenv.Kinesalite(t), testenv.Dynalite(t)
-	l := testenv.Lambda(t, map[string]string{"hello": `exports.handler = async (e) => ({ hi: e.name })`})
 	reg := testenv.NewCredentials(map[string]testenv.Cred{"AKIDJSON": {SecretKey: "json-secret"}})
 	kf := testenv.NewAWSFront(t, testenv.FrontConfig{Upstream: k.Endpoint, Service: "kinesis", Registry: reg})
 	df := testenv.NewAWSFront(t, testenv.FrontConfig{Upstream: d.Endpoint, Service: "dynamodb", Registry: reg})
-	lf := testenv.NewAWSFront(t, testenv.FrontConfig{Upstream: l.Endpoint, Service: "lambda", Registry: reg})
 	ctx := context.Background()
 	good := sdkConfig("us-east-1", "AKIDJSON", "json-secret", "")
 	unknown := sdkConfig("us-east-1", "AKIDNOPE", "json-secret", "")
@@ -234,14 +231,6 @@ func TestFrontSpeaksJSONServicesErrors(t *testing.T) {
 			ListTables(ctx, &dynamodb.ListTablesInput{})
 		return err
 	}
-	lam := func(cfg aws.Config) error {
-		out, err := lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.BaseEndpoint = aws.String(lf.URL) }).
-			Invoke(ctx, &lambda.InvokeInput{FunctionName: aws.String(l.FunctionName("hello")), Payload: []byte(`{"name":"ferry"}`)})
-		if err == nil && string(out.Payload) != `{"hi":"ferry"}` {
-			t.Errorf("Invoke payload %s; want {\"hi\":\"ferry\"}", out.Payload)
-		}
-		return err
-	}
 	tests := []struct {
 		name       string
 		call       func(aws.Config) error
@@ -254,9 +243,6 @@ func TestFrontSpeaksJSONServicesErrors(t *testing.T) {
 		{"kinesis wrong region", kin, otherRegion, "InvalidSignatureException", 400},
 		{"dynamodb signed right", ddb, good, "", 0},
 		{"dynamodb unknown key", ddb, unknown, "UnrecognizedClientException", 400},
-		{"lambda signed right", lam, good, "", 0},
-		{"lambda unknown key", lam, unknown, "UnrecognizedClientException", 403},
-		{"lambda wrong region", lam, otherRegion, "InvalidSignatureException", 403},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -50,7 +50,9 @@ func MinIO(t testing.TB) *MinIOServer {
 		"--address", "127.0.0.1:"+strconv.Itoa(port),
 		"--console-address", "127.0.0.1:"+strconv.Itoa(consolePort),
 		m.DataDir)
-	p.waitReady(t, 60*time.Second, httpStatus("GET", m.Endpoint+"/minio/health/ready", 200))
+	// The health endpoints answer before the object layer is up; an anonymous
+	// ListBuckets answers 503 XMinioServerNotInitialized until it is.
+	p.waitReady(t, 60*time.Second, httpStatus("GET", m.Endpoint+"/", 403))
 	return m
 }
 

@@ -135,11 +135,18 @@ func TestDynaliteStoresItems(t *testing.T) {
 	}
 }
 
-func TestLambdaInvokeSemantics(t *testing.T) {
+// TestLambda starts serverless-offline once (its start-up dominates the suite)
+// and checks both the Invoke semantics and the front's Lambda error shapes.
+func TestLambda(t *testing.T) {
 	l := testenv.Lambda(t, map[string]string{
 		"echo": `exports.handler = async (event) => ({ got: event, fn: process.env.AWS_LAMBDA_FUNCTION_NAME })`,
 		"boom": `exports.handler = async () => { throw new Error("kaboom") }`,
 	})
+	t.Run("invoke semantics", func(t *testing.T) { lambdaInvokeSemantics(t, l) })
+	t.Run("through a front", func(t *testing.T) { lambdaThroughFront(t, l) })
+}
+
+func lambdaInvokeSemantics(t *testing.T, l *testenv.LambdaServer) {
 	ctx := context.Background()
 	lc := lambda.NewFromConfig(sdkConfig(l.Region, "AKIDL", "secret", ""), func(o *lambda.Options) { o.BaseEndpoint = aws.String(l.Endpoint) })
 
@@ -179,4 +186,25 @@ func TestLambdaInvokeSemantics(t *testing.T) {
 	if !errors.As(err, &respErr) || respErr.HTTPStatusCode() != 400 {
 		t.Errorf("DryRun invoke: %v; want a 400 refusal", err)
 	}
+}
+
+func lambdaThroughFront(t *testing.T, l *testenv.LambdaServer) {
+	f := testenv.NewAWSFront(t, testenv.FrontConfig{Upstream: l.Endpoint, Service: "lambda",
+		Credentials: map[string]testenv.Cred{"AKIDLAMBDA": {SecretKey: "lambda-secret"}}})
+	invoke := func(cfg aws.Config) error {
+		out, err := lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.BaseEndpoint = aws.String(f.URL) }).
+			Invoke(context.Background(), &lambda.InvokeInput{FunctionName: aws.String(l.FunctionName("echo")), Payload: []byte(`{"n":2}`)})
+		if err == nil && !strings.Contains(string(out.Payload), `"got":{"n":2}`) {
+			t.Errorf("Invoke payload %s; want the event echoed", out.Payload)
+		}
+		return err
+	}
+	if err := invoke(sdkConfig("us-east-1", "AKIDLAMBDA", "lambda-secret", "")); err != nil {
+		t.Fatalf("correctly signed Invoke through the front: %v", err)
+	}
+	if got := f.Requests(); len(got) != 1 || got[0].Path != "/2015-03-31/functions/"+l.FunctionName("echo")+"/invocations" {
+		t.Errorf("front recorded %+v; want one Invoke of %s", got, l.FunctionName("echo"))
+	}
+	wantAPIError(t, invoke(sdkConfig("us-east-1", "AKIDNOPE", "lambda-secret", "")), "UnrecognizedClientException", 403)
+	wantAPIError(t, invoke(sdkConfig("eu-west-1", "AKIDLAMBDA", "lambda-secret", "")), "InvalidSignatureException", 403)
 }
