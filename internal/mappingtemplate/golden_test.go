@@ -2,9 +2,11 @@ package mappingtemplate
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -17,8 +19,10 @@ var update = flag.Bool("update", false, "rewrite golden files from the current o
 // "ERROR: message".
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.vtl")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden cases: %v", err)
+	aws, err2 := filepath.Glob("testdata/aws/*.vtl")
+	files = append(files, aws...)
+	if err != nil || err2 != nil || len(files) == 0 || len(aws) == 0 {
+		t.Fatalf("no golden cases: %v %v", err, err2)
 	}
 	for _, f := range files {
 		base := strings.TrimSuffix(f, ".vtl")
@@ -38,6 +42,7 @@ func TestGolden(t *testing.T) {
 			if got != string(want) {
 				t.Errorf("%s differs\n got: %q\nwant: %q", name, got, want)
 			}
+			checkDocumented(t, base, got)
 		})
 	}
 }
@@ -63,4 +68,25 @@ func renderCase(t *testing.T, base string) string {
 		return "ERROR: " + err.Error()
 	}
 	return string(out)
+}
+
+// checkDocumented compares an output with the one AWS's documentation
+// shows (NAME.aws.json) as JSON values: the documentation reformats
+// whitespace, so only the data must match.
+func checkDocumented(t *testing.T, base, got string) {
+	t.Helper()
+	doc, err := os.ReadFile(base + ".aws.json")
+	if err != nil {
+		return
+	}
+	var want, have any
+	if err := json.Unmarshal(doc, &want); err != nil {
+		t.Fatalf("%s.aws.json: %v", base, err)
+	}
+	if err := json.Unmarshal([]byte(got), &have); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, got)
+	}
+	if !reflect.DeepEqual(want, have) {
+		t.Errorf("output differs from what AWS documents\n got: %v\nwant: %v", have, want)
+	}
 }
