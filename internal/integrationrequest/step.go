@@ -246,7 +246,10 @@ func (s *Step) body(ctx context.Context, in *Input, out *integration.Request) er
 		in.Trace("Request template %q rendered %d bytes", key, len(b))
 	}
 	out.Body = b
-	if out.Header.Get("Content-Type") == "" {
+	// An AWS service call's content type belongs to the service's protocol
+	// (a form for query services, application/x-amz-json-1.x for JSON ones),
+	// which the AWS backend sets; only an explicit header mapping overrides it.
+	if out.Header.Get("Content-Type") == "" && s.typ != model.IntegrationAWS {
 		out.Header.Set("Content-Type", ct)
 	}
 	return nil

@@ -78,13 +78,30 @@ var listenRE = regexp.MustCompile(`ferry: (data plane|admin API) listening on (\
 // are up. extraEnv entries are KEY=VALUE.
 func startFerry(t *testing.T, dataDir string, extraEnv ...string) *ferry {
 	t.Helper()
+	return startFerryWith(t, serveOptions{dataDir: dataDir, env: extraEnv})
+}
+
+// serveOptions are the less common ways to start ferry.
+type serveOptions struct {
+	dataDir string
+	env     []string // KEY=VALUE
+	config  string   // ferry.yaml content; empty for none
+}
+
+func startFerryWith(t *testing.T, o serveOptions) *ferry {
+	t.Helper()
+	dataDir, extraEnv := o.dataDir, o.env
 	if dataDir == "" {
 		dataDir = t.TempDir()
 	}
 	f := &ferry{t: t, DataDir: dataDir, Token: randomToken(), logs: &syncBuffer{}, exited: make(chan error, 1)}
 	f.env = append(os.Environ(), "FERRY_ADMIN_TOKEN="+f.Token)
 	f.env = append(f.env, extraEnv...)
-	f.cmd = exec.Command(ferryBin, "serve", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--log-format", "json")
+	args := []string{"serve", "--data-dir", dataDir, "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0", "--log-format", "json"}
+	if o.config != "" {
+		args = append(args, "--config", writeFile(t, "ferry.yaml", o.config))
+	}
+	f.cmd = exec.Command(ferryBin, args...)
 	f.cmd.Env = f.env
 	stderr, err := f.cmd.StderrPipe()
 	if err != nil {
