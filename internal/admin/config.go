@@ -22,6 +22,14 @@ type Config struct {
 	Logger *slog.Logger
 	// OnChange is called after every committed write, so the gateway can reload what it serves.
 	OnChange func()
+	// KVM serves the key-value maps under /ferry/kvms; nil answers those
+	// routes with 404. *kvm.Service satisfies it.
+	KVM KVMService
+	// CheckDeploy, when set, is called with the API a deployment or stage is
+	// about to serve, before anything is stored; a non-nil error refuses it
+	// with a 400 carrying the error's message. The server uses it to resolve
+	// kvm:MAP/ENTRY credentials in the stage's scopes.
+	CheckDeploy func(ctx context.Context, api *model.API, apiID, stage string) error
 }
 
 // Store is what the admin API needs of package store; *store.Store
