@@ -48,4 +48,5 @@ func (s *server) routes() {
 	s.handle("POST /ferry/restapis/{id}/stages/{name}/offline", s.setOffline(true))
 	s.handle("POST /ferry/restapis/{id}/stages/{name}/online", s.setOffline(false))
 	s.handle("GET /ferry/restapis/{id}/exports/{type}", s.exportCurrent)
+	s.kvmRoutes()
 }
