@@ -38,6 +38,9 @@ func (s *server) createDeployment(w http.ResponseWriter, r *http.Request) error 
 	if err := s.check(api); err != nil {
 		return badRequest("create deployment: %v", err)
 	}
+	if err := s.checkDeploy(r.Context(), api, api.RestAPI.ID, in.StageName); err != nil {
+		return badRequest("create deployment: %v", err)
+	}
 	d := &model.Deployment{ID: model.NewID(6), APIID: api.RestAPI.ID, Description: in.Description,
 		CreatedDate: time.Now().UTC().Format(time.RFC3339Nano), Snapshot: api}
 	if in.StageName != "" {

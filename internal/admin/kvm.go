@@ -3,7 +3,6 @@ package admin
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -310,18 +309,12 @@ func (s *server) tokenHas(r *http.Request, scope Scope) bool {
 // checkDeploy runs Config.CheckDeploy, the hook through which the server
 // verifies what the API's own checks cannot see, chiefly that every
 // kvm:MAP/ENTRY credentials reference resolves in the stage's scopes.
+// Callers turn its error into a 400 that names their operation.
 func (s *server) checkDeploy(ctx context.Context, api *model.API, apiID, stage string) error {
-	if s.cfg.CheckDeploy == nil {
+	if s.cfg.CheckDeploy == nil || api == nil {
 		return nil
 	}
-	if err := s.cfg.CheckDeploy(ctx, api, apiID, stage); err != nil {
-		var ae *APIError
-		if errors.As(err, &ae) {
-			return ae
-		}
-		return badRequest("%v", err)
-	}
-	return nil
+	return s.cfg.CheckDeploy(ctx, api, apiID, stage)
 }
 
 // KVMPath builds a /ferry/kvms path. Each segment is path-escaped, and the

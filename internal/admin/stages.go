@@ -59,8 +59,12 @@ func (s *server) createStage(w http.ResponseWriter, r *http.Request) error {
 		return badRequest("create stage: deploymentId is required")
 	}
 	apiID := r.PathValue("id")
-	if _, err := s.store.GetDeployment(r.Context(), apiID, in.DeploymentID); err != nil {
+	d, err := s.store.GetDeployment(r.Context(), apiID, in.DeploymentID)
+	if err != nil {
 		return fmt.Errorf("create stage: deployment %s of rest api %s: %w", in.DeploymentID, apiID, err)
+	}
+	if err := s.checkDeploy(r.Context(), d.Snapshot, apiID, in.StageName); err != nil {
+		return badRequest("create stage %s: %v", in.StageName, err)
 	}
 	now := time.Now().UTC().Format(time.RFC3339)
 	st := &model.Stage{APIID: apiID, StageName: in.StageName, DeploymentID: in.DeploymentID,
@@ -127,7 +131,11 @@ func (s *server) applyStagePatch(r *http.Request, st *model.Stage, op PatchOpera
 		if op.Value == "" {
 			return stagePatchError("value must be a deployment id")
 		}
-		if _, err := s.store.GetDeployment(r.Context(), r.PathValue("id"), op.Value); err != nil {
+		d, err := s.store.GetDeployment(r.Context(), r.PathValue("id"), op.Value)
+		if err != nil {
+			return stagePatchError(fmt.Sprintf("deployment %s: %v", op.Value, err))
+		}
+		if err := s.checkDeploy(r.Context(), d.Snapshot, r.PathValue("id"), st.StageName); err != nil {
 			return stagePatchError(fmt.Sprintf("deployment %s: %v", op.Value, err))
 		}
 		st.DeploymentID = op.Value
