@@ -9,25 +9,38 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// maxNodes bounds how many values YAML aliases may expand to, so that a few
-// bytes of anchors cannot make ferry build a gigantic tree.
-const maxNodes = 200000
+// maxExpanded bounds how many values YAML aliases may expand to, so that a
+// few bytes of anchors cannot make ferry build a gigantic tree. The size of
+// the document itself is the caller's to bound.
+const maxExpanded = 50000
 
 // converter turns yaml.Nodes into generic JSON values, resolving Fn::Sub on
 // the way so that everything after it sees plain strings.
 type converter struct {
-	im    *importer
-	pos   map[string]position
-	nodes int
+	im       *importer
+	pos      map[string]position
+	inAlias  int                 // how many aliases the current value is reached through
+	expanded int                 // values built through aliases so far
+	stopped  bool                // a limit was hit; the tree is abandoned
+	active   map[*yaml.Node]bool // aliases being expanded, to catch cycles
 }
 
 func (c *converter) convert(n *yaml.Node, loc []string) any {
-	c.nodes++
-	if c.nodes > maxNodes {
-		if c.nodes == maxNodes+1 {
-			c.fail(loc, position{n.Line, n.Column}, "the document expands to more than %d values (YAML aliases?)", maxNodes)
-		}
+	if c.stopped {
 		return nil
+	}
+	if len(loc) > maxJSONDepth {
+		c.stopped = true
+		c.fail(loc, position{n.Line, n.Column}, "the document nests more than %d levels deep", maxJSONDepth)
+		return nil
+	}
+	if c.inAlias > 0 {
+		c.expanded++
+		if c.expanded > maxExpanded {
+			c.stopped = true
+			c.fail(loc, position{n.Line, n.Column}, "YAML aliases expand to more than %d values", maxExpanded)
+			return nil
+		}
 	}
 	loc = clip(loc)
 	c.pos[locKey(loc)] = position{n.Line, n.Column}
@@ -39,6 +52,17 @@ func (c *converter) convert(n *yaml.Node, loc []string) any {
 		if n.Alias == nil {
 			return nil
 		}
+		if c.active[n.Alias] {
+			c.stopped = true
+			c.fail(loc, position{n.Line, n.Column}, "YAML alias *%s contains itself", n.Value)
+			return nil
+		}
+		if c.active == nil {
+			c.active = map[*yaml.Node]bool{}
+		}
+		c.active[n.Alias] = true
+		c.inAlias++
+		defer func() { c.inAlias--; delete(c.active, n.Alias) }()
 		return c.convert(n.Alias, loc)
 	case yaml.DocumentNode:
 		if len(n.Content) == 0 {

@@ -66,6 +66,9 @@ func Import(data []byte, opt ImportOptions) (*model.API, error) {
 	c := &converter{im: im, pos: map[string]position{}}
 	im.t = &tree{pos: c.pos}
 	im.t.root = c.convert(n, nil)
+	if c.stopped {
+		return nil, finish(im.errs)
+	}
 	// Problems found so far (an unset Fn::Sub variable, a duplicate key)
 	// leave the tree usable, so the import goes on to report the rest.
 	im.checkRefs(nil, im.t.root)
