@@ -36,9 +36,9 @@ func TestBuildRequest(t *testing.T) {
 		{
 			name: "sns publish from the seed template",
 			uri:  "arn:aws:apigateway:us-east-1:sns:action/Publish", method: "POST",
-			base:    "https://sns.us-east-1.amazonaws.com",
-			body:    "Action=Publish&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A1%3At&Message=%7B%22a%22%3A1%7D",
-			headers: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
+			base:       "https://sns.us-east-1.amazonaws.com",
+			body:       "Action=Publish&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A1%3At&Message=%7B%22a%22%3A1%7D",
+			headers:    http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
 			wantMethod: "POST", wantURL: "https://sns.us-east-1.amazonaws.com/",
 			wantBody:    "Action=Publish&TopicArn=arn%3Aaws%3Asns%3Aus-east-1%3A1%3At&Message=%7B%22a%22%3A1%7D&Version=2010-03-31",
 			wantHeaders: map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
@@ -103,8 +103,8 @@ func TestBuildRequest(t *testing.T) {
 			wantMethod: "GET", wantURL: "http://127.0.0.1:9000/mybucket/dir/a%20b.txt?versionId=3",
 		},
 		{
-			name: "lambda invoke path keeps the function ARN",
-			uri:  "arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:123456789012:function:hello/invocations",
+			name:   "lambda invoke path keeps the function ARN",
+			uri:    "arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:123456789012:function:hello/invocations",
 			method: "POST", base: "https://lambda.us-west-2.amazonaws.com", body: `{"a":1}`,
 			wantMethod: "POST", wantURL: "https://lambda.us-west-2.amazonaws.com/2015-03-31/functions/arn:aws:lambda:us-west-2:123456789012:function:hello/invocations",
 			wantBody: `{"a":1}`,

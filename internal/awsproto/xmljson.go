@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 )
 
@@ -16,17 +17,18 @@ const (
 	maxXMLNodes = 100_000
 )
 
-// flattened names are list items that query services send without a
-// <member> wrapper (SQS), so they are arrays even when only one is present.
-var flattened = map[string]bool{
-	"Message":                                 true,
-	"Attribute":                               true,
-	"MessageAttribute":                        true,
-	"QueueUrl":                                true,
-	"BatchResultErrorEntry":                   true,
-	"SendMessageBatchResultEntry":             true,
-	"DeleteMessageBatchResultEntry":           true,
-	"ChangeMessageVisibilityBatchResultEntry": true,
+// flattened lists are items that query services send without a <member>
+// wrapper (SQS), keyed by the element that holds them: they are arrays even
+// when only one is present. "Message" is a list only inside
+// ReceiveMessageResult; an error's Message is text.
+var flattened = map[string]map[string]bool{
+	"ReceiveMessageResult":               {"Message": true},
+	"Message":                            {"Attribute": true, "MessageAttribute": true},
+	"ListQueuesResult":                   {"QueueUrl": true},
+	"ListDeadLetterSourceQueuesResult":   {"QueueUrl": true},
+	"SendMessageBatchResult":             {"SendMessageBatchResultEntry": true, "BatchResultErrorEntry": true},
+	"DeleteMessageBatchResult":           {"DeleteMessageBatchResultEntry": true, "BatchResultErrorEntry": true},
+	"ChangeMessageVisibilityBatchResult": {"ChangeMessageVisibilityBatchResultEntry": true, "BatchResultErrorEntry": true},
 }
 
 // emptyLists are elements that hold a list: when empty they become [] (as
@@ -38,6 +40,20 @@ var emptyLists = map[string]bool{
 	"PlatformApplications": true,
 	"Endpoints":            true,
 	"phoneNumbers":         true,
+}
+
+// resultMembers lists, for the results ferry's users call most, every
+// member AWS's JSON carries: the ones an XML answer omits become null, as
+// AWS writes absent optional members. From the services' API references.
+var resultMembers = map[string][]string{
+	"ListTopicsResult":        {"NextToken", "Topics"},
+	"ListSubscriptionsResult": {"NextToken", "Subscriptions"},
+	"PublishResult":           {"MessageId", "SequenceNumber"},
+	"CreateTopicResult":       {"TopicArn"},
+	"SubscribeResult":         {"SubscriptionArn"},
+	"SendMessageResult":       {"MD5OfMessageAttributes", "MD5OfMessageBody", "MD5OfMessageSystemAttributes", "MessageId", "SequenceNumber"},
+	"AssumeRoleResult":        {"AssumedRoleUser", "Credentials", "PackedPolicySize", "SourceIdentity"},
+	"Error":                   {"Code", "Message", "Type"},
 }
 
 // node is one XML element.
@@ -54,6 +70,7 @@ type node struct {
 // become objects, empty elements become null, and an <ErrorResponse>
 // becomes {"Error":{"Code","Message","Type",...},"RequestId"}. Values stay
 // strings: without the service model a number cannot be told from text.
+// Keys are sorted, as AWS's JSON answers have them.
 func QueryXMLToJSON(data []byte) ([]byte, error) {
 	root, err := parseXML(data)
 	if err != nil {
@@ -61,13 +78,10 @@ func QueryXMLToJSON(data []byte) ([]byte, error) {
 	}
 	var out bytes.Buffer
 	if root.name == "ErrorResponse" {
-		writeError(&out, root)
+		// AWS's JSON error has no wrapper: {"Error":{...},"RequestId":...}.
+		writeObject(&out, root.name, root.children)
 	} else {
-		out.WriteByte('{')
-		writeString(&out, root.name)
-		out.WriteByte(':')
-		writeNode(&out, root)
-		out.WriteByte('}')
+		writeObject(&out, "", []*node{root})
 	}
 	return out.Bytes(), nil
 }
@@ -158,72 +172,52 @@ func writeNode(out *bytes.Buffer, n *node) {
 		out.WriteByte('}')
 		return
 	}
-	writeObject(out, n.children)
+	writeObject(out, n.name, n.children)
 }
 
-// writeObject groups children by name in order of first appearance; a
-// name that repeats, or is a flattened list item, becomes an array.
-func writeObject(out *bytes.Buffer, children []*node) {
-	var order []string
+// writeObject groups children by name; a name that repeats, or is a
+// flattened list item, becomes an array. Keys come out sorted, as in AWS's
+// JSON answers, and known result members that are absent come out null.
+func writeObject(out *bytes.Buffer, parent string, children []*node) {
 	groups := map[string][]*node{}
 	for _, c := range children {
-		if _, seen := groups[c.name]; !seen {
-			order = append(order, c.name)
-		}
 		groups[c.name] = append(groups[c.name], c)
 	}
+	for _, m := range resultMembers[parent] {
+		if _, ok := groups[m]; !ok {
+			groups[m] = nil
+		}
+	}
+	names := make([]string, 0, len(groups))
+	for name := range groups {
+		names = append(names, name)
+	}
+	sort.Strings(names)
 	out.WriteByte('{')
-	for i, name := range order {
+	for i, name := range names {
 		if i > 0 {
 			out.WriteByte(',')
 		}
 		writeString(out, name)
 		out.WriteByte(':')
 		g := groups[name]
-		if len(g) == 1 && !flattened[name] {
+		switch {
+		case len(g) == 0 && emptyLists[name]:
+			out.WriteString("[]")
+		case len(g) == 0:
+			out.WriteString("null")
+		case len(g) == 1 && !flattened[parent][name]:
 			writeNode(out, g[0])
-			continue
-		}
-		out.WriteByte('[')
-		for j, c := range g {
-			if j > 0 {
-				out.WriteByte(',')
+		default:
+			out.WriteByte('[')
+			for j, c := range g {
+				if j > 0 {
+					out.WriteByte(',')
+				}
+				writeNode(out, c)
 			}
-			writeNode(out, c)
+			out.WriteByte(']')
 		}
-		out.WriteByte(']')
-	}
-	out.WriteByte('}')
-}
-
-// writeError emits the error document with Code, Message and Type first,
-// in the order AWS's JSON error uses.
-func writeError(out *bytes.Buffer, root *node) {
-	out.WriteByte('{')
-	first := true
-	for _, c := range root.children {
-		if !first {
-			out.WriteByte(',')
-		}
-		first = false
-		writeString(out, c.name)
-		out.WriteByte(':')
-		if c.name != "Error" || len(c.children) == 0 {
-			writeNode(out, c)
-			continue
-		}
-		var ordered []*node
-		for _, want := range []string{"Code", "Message", "Type"} {
-			if e := child(c, want); e != nil {
-				ordered = append(ordered, e)
-			}
-		}
-		for _, e := range c.children {
-			if e.name != "Code" && e.name != "Message" && e.name != "Type" {
-				ordered = append(ordered, e)
-			}
-		}
-		writeObject(out, ordered)
 	}
 	out.WriteByte('}')
 }
