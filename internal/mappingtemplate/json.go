@@ -103,10 +103,17 @@ type jsonPath struct {
 	definite bool
 }
 
-func compilePath(path string) (jsonPath, error) {
+func compilePath(path string) (p jsonPath, err error) {
 	if strings.TrimSpace(path) == "" {
 		return jsonPath{}, errors.New("empty JSONPath expression")
 	}
+	// The JSONPath parser reads template-controlled text; whatever it
+	// does with odd input must not take the gateway down.
+	defer func() {
+		if r := recover(); r != nil {
+			p, err = jsonPath{}, fmt.Errorf("invalid JSONPath %q", path)
+		}
+	}()
 	x, err := jp.ParseString(path)
 	if err != nil {
 		return jsonPath{}, fmt.Errorf("invalid JSONPath %q: %v", path, err)
@@ -124,6 +131,11 @@ func compilePath(path string) (jsonPath, error) {
 
 // eval applies the path; ok is false when a definite path matches nothing.
 func (p jsonPath) eval(doc any) (v any, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, ok = nil, false
+		}
+	}()
 	res := p.expr.Get(doc)
 	if p.definite {
 		if len(res) == 0 {

@@ -120,11 +120,19 @@ func (l *List) Size() int { return len(l.Items) }
 // ToString renders v as Velocity prints it (Java's toString).
 func ToString(v any) string {
 	var b strings.Builder
-	writeValue(&b, v)
+	writeValue(&b, v, 0)
 	return b.String()
 }
 
-func writeValue(b *strings.Builder, v any) {
+// maxPrintDepth stops printing a list or map that contains itself, which
+// would otherwise recurse forever.
+const maxPrintDepth = 100
+
+func writeValue(b *strings.Builder, v any, depth int) {
+	if depth > maxPrintDepth {
+		b.WriteString("...")
+		return
+	}
 	switch v := v.(type) {
 	case nil:
 		b.WriteString("null")
@@ -140,7 +148,7 @@ func writeValue(b *strings.Builder, v any) {
 		b.WriteString(FormatDouble(v))
 	case *List:
 		if v.JSON {
-			writeJSON(b, v)
+			writeJSON(b, v, depth)
 			return
 		}
 		b.WriteByte('[')
@@ -148,7 +156,7 @@ func writeValue(b *strings.Builder, v any) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeValue(b, x)
+			writeValue(b, x, depth+1)
 		}
 		b.WriteByte(']')
 	case *Map:
@@ -159,13 +167,13 @@ func writeValue(b *strings.Builder, v any) {
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
-			writeValue(b, v.vals[k])
+			writeValue(b, v.vals[k], depth+1)
 		}
 		b.WriteByte('}')
 	case *entry:
 		b.WriteString(v.Key)
 		b.WriteByte('=')
-		writeValue(b, v.Value)
+		writeValue(b, v.Value, depth+1)
 	case Stringer:
 		b.WriteString(v.VTLString())
 	default:
@@ -201,9 +209,13 @@ func (e *entry) Call(name string, args []any) (any, bool, error) {
 
 // WriteJSON appends v as compact JSON, the way json-smart serialises what
 // API Gateway's JSONPath returns: no spaces, "/" not escaped.
-func WriteJSON(b *strings.Builder, v any) { writeJSON(b, v) }
+func WriteJSON(b *strings.Builder, v any) { writeJSON(b, v, 0) }
 
-func writeJSON(b *strings.Builder, v any) {
+func writeJSON(b *strings.Builder, v any, depth int) {
+	if depth > maxPrintDepth {
+		b.WriteString("null")
+		return
+	}
 	switch v := v.(type) {
 	case nil:
 		b.WriteString("null")
@@ -215,7 +227,7 @@ func writeJSON(b *strings.Builder, v any) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			writeJSON(b, x)
+			writeJSON(b, x, depth+1)
 		}
 		b.WriteByte(']')
 	case *Map:
@@ -226,7 +238,7 @@ func writeJSON(b *strings.Builder, v any) {
 			}
 			writeJSONString(b, k)
 			b.WriteByte(':')
-			writeJSON(b, v.vals[k])
+			writeJSON(b, v.vals[k], depth+1)
 		}
 		b.WriteByte('}')
 	case float64:
@@ -236,7 +248,7 @@ func writeJSON(b *strings.Builder, v any) {
 		}
 		b.WriteString(FormatDouble(v))
 	case bool, int64, int:
-		writeValue(b, v)
+		writeValue(b, v, depth)
 	default:
 		writeJSONString(b, ToString(v))
 	}
