@@ -148,6 +148,17 @@ func startFerryWith(t *testing.T, o serveOptions) *ferry {
 	return f
 }
 
+// waitLog reports whether the server's output contains s within 5 s; a
+// request's log line is written just after its answer.
+func (f *ferry) waitLog(s string) bool {
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if strings.Contains(f.logs.String(), s) {
+			return true
+		}
+	}
+	return false
+}
+
 // stop signals the process and waits for it, returning its exit error.
 func (f *ferry) stop(sig syscall.Signal) error {
 	if f.cmd.ProcessState != nil {
