@@ -198,6 +198,8 @@ func (im *importer) method(op *operation) *model.Method {
 	}
 	if m.MethodIntegration == nil {
 		im.warnf(op.loc, "no x-amazon-apigateway-integration; the method has no backend until one is set")
+	} else {
+		im.crossCheck(o.at("x-amazon-apigateway-integration"), m)
 	}
 	return m
 }

@@ -29,6 +29,12 @@ func TestImportErrors(t *testing.T) {
 			"auth.yaml:49:11: components.securitySchemes.three.x-amazon-apigateway-authorizer.jwtConfiguration.issuer: missing; the iss claim tokens must carry",
 			"auth.yaml:49:11: components.securitySchemes.three.x-amazon-apigateway-authorizer.jwtConfiguration.jwksUri: must be the URL of the issuer's signing keys",
 		}},
+		{"crosscheck.yaml", []string{
+			"crosscheck.yaml:25:46: GET /a/{id}: x-amazon-apigateway-integration.requestParameters.integration.request.querystring.q: source method.request.multivaluequerystring.q is not a declared request parameter of the method; add it to parameters",
+			"crosscheck.yaml:27:54: GET /a/{id}: x-amazon-apigateway-integration.cacheKeyParameters.1: method.request.header.Tenant is not a declared request parameter of the method",
+			"crosscheck.yaml:33:52: GET /a/{id}: x-amazon-apigateway-integration.responses.default.responseParameters.method.response.header.X-Undeclared: header X-Undeclared is not declared in the headers of response 200",
+			"crosscheck.yaml:35:25: GET /a/{id}: x-amazon-apigateway-integration.responses.5\\d\\d.statusCode: status 502 has no method response; add \"502\" to the operation's responses",
+		}},
 		{"duplicate-key.json", []string{
 			"duplicate-key.json:3:26: info.title: key \"title\" appears twice",
 		}},
@@ -58,11 +64,14 @@ func TestImportErrors(t *testing.T) {
 			"integration.yaml:32:26: GET /c: x-amazon-apigateway-integration.timeoutInMillis: must be an integer, not \"soon\"",
 			"integration.yaml:34:29: GET /c: x-amazon-apigateway-integration.requestTemplates.application/json: must be a string, not a list",
 			"integration.yaml:36:42: GET /c: x-amazon-apigateway-integration.requestParameters.integration.response.header.X: target must be integration.request.{header|querystring|path}.NAME",
+			"integration.yaml:36:42: GET /c: x-amazon-apigateway-integration.requestParameters.integration.response.header.X: source method.request.header.X is not a declared request parameter of the method; add it to parameters",
 			"integration.yaml:37:41: GET /c: x-amazon-apigateway-integration.requestParameters.integration.request.header.Y: source \"$input.body\" must be a 'quoted literal', method.request.*, context.* or stageVariables.*",
 			"integration.yaml:40:13: GET /c: x-amazon-apigateway-integration.responses.(unclosed: selection pattern \"(unclosed\" does not compile: error parsing regexp: missing closing ): `(unclosed`",
+			"integration.yaml:40:25: GET /c: x-amazon-apigateway-integration.responses.(unclosed.statusCode: status 500 has no method response; add \"500\" to the operation's responses",
 			"integration.yaml:42:25: GET /c: x-amazon-apigateway-integration.responses.default.statusCode: \"ok\" is not an HTTP status code",
 			"integration.yaml:44:13: GET /c: x-amazon-apigateway-integration.responses.5\\d{2}.statusCode: missing; the status code this response becomes",
 			"integration.yaml:53:13: GET /d: x-amazon-apigateway-integration.responses.4\\d{2}: status 400 is already produced by pattern \"40[0-9]\"; API Gateway keys integration responses by status",
+			"integration.yaml:55:25: GET /d: x-amazon-apigateway-integration.responses.40[0-9].statusCode: status 400 has no method response; add \"400\" to the operation's responses",
 		}},
 		{"list-root.yaml", []string{
 			"list-root.yaml:1:1: the document must be an OpenAPI object, not a list",
