@@ -156,6 +156,27 @@ func TestCLIImportDeployAndInspect(t *testing.T) {
 	}
 }
 
+// TestCLIImportVariables checks --var and --region reach the importer's
+// Fn::Sub resolution, and that a missing one is an import error naming it.
+func TestCLIImportVariables(t *testing.T) {
+	c := newCLIHarness(t)
+	id := oneLine(t, c.ok("import", "testdata/sub.yaml", "--var", "WHO=ferry", "--region", "eu-west-3", "--account-id", "123456789012"))
+	out := c.ok("get-integration", id, "GET", "/hello")
+	if !strings.Contains(out, `\"who\": \"ferry\"`) || !strings.Contains(out, "eu-west-3") {
+		t.Fatalf("variables not substituted:\n%s", out)
+	}
+	out = c.ok("test-invoke", id, "GET", "/hello")
+	if !strings.Contains(out, `{"who": "ferry", "region": "eu-west-3"}`) {
+		t.Fatalf("test-invoke body:\n%s", out)
+	}
+	if msg := c.fails("import", "testdata/sub.yaml", "--region", "eu-west-3"); !strings.Contains(msg, "WHO") || !strings.Contains(msg, "sub.yaml:") {
+		t.Fatalf("missing --var: %s", msg)
+	}
+	if msg := c.fails("import", "testdata/sub.yaml", "--var", "WHO=a", "--var", "WHO=b"); !strings.Contains(msg, "twice") {
+		t.Fatalf("repeated --var: %s", msg)
+	}
+}
+
 func TestCLIStageLifecycle(t *testing.T) {
 	c := newCLIHarness(t)
 	id := oneLine(t, c.ok("import", "testdata/pets.yaml"))

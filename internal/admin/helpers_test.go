@@ -37,7 +37,12 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	hs := &harness{t: t, st: store.New(storetest.NewMemory()), logs: &bytes.Buffer{}}
+	return newHarnessOn(t, storetest.NewMemory())
+}
+
+func newHarnessOn(t *testing.T, b store.Backend) *harness {
+	t.Helper()
+	hs := &harness{t: t, st: store.New(b), logs: &bytes.Buffer{}}
 	h, err := NewHandler(Config{
 		Store: hs.st,
 		Tokens: []Token{FullAccess(fullToken), {Value: readToken, Scopes: []Scope{ScopeRead}},
