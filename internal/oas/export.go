@@ -42,7 +42,6 @@ type exporter struct {
 	authorizers map[string]*model.Authorizer // by id
 	validators  map[string]string            // id -> name
 	needAPIKey  bool
-	needSigV4   bool
 }
 
 func (x *exporter) document() (jobj, error) {
@@ -244,6 +243,9 @@ func (x *exporter) operation(r *model.Resource, m *model.Method) (jobj, error) {
 	if len(m.RequestModels) > 0 {
 		content := jobj{}
 		for ct, name := range m.RequestModels {
+			if !x.models[name] {
+				return nil, fmt.Errorf("request model %q does not exist", name)
+			}
 			content[ct] = jobj{"schema": jobj{"$ref": "#/components/schemas/" + name}}
 		}
 		op["requestBody"] = jobj{"content": content}
@@ -266,6 +268,9 @@ func (x *exporter) operation(r *model.Resource, m *model.Method) (jobj, error) {
 		if len(mr.ResponseModels) > 0 {
 			content := jobj{}
 			for ct, name := range mr.ResponseModels {
+				if !x.models[name] {
+					return nil, fmt.Errorf("response %s: model %q does not exist", code, name)
+				}
 				content[ct] = jobj{"schema": jobj{"$ref": "#/components/schemas/" + name}}
 			}
 			resp["content"] = content
@@ -277,7 +282,11 @@ func (x *exporter) operation(r *model.Resource, m *model.Method) (jobj, error) {
 		responses["default"] = jobj{"description": "no method responses declared"}
 	}
 	op["responses"] = responses
-	if sec := x.methodSecurity(m); sec != nil {
+	sec, err := x.methodSecurity(m)
+	if err != nil {
+		return nil, err
+	}
+	if sec != nil {
 		op["security"] = sec
 	}
 	if m.AuthorizationType == "AWS_IAM" {
@@ -345,23 +354,31 @@ const (
 	sigv4SchemeName  = "sigv4"
 )
 
-func (x *exporter) methodSecurity(m *model.Method) []any {
+func (x *exporter) methodSecurity(m *model.Method) ([]any, error) {
 	req := jobj{}
 	if m.APIKeyRequired {
 		req[apiKeySchemeName] = []string{}
 		x.needAPIKey = true
 	}
-	if a := x.authorizers[m.AuthorizerID]; a != nil && m.AuthorizerID != "" {
+	switch m.AuthorizationType {
+	case "CUSTOM", "COGNITO_USER_POOLS":
+		a := x.authorizers[m.AuthorizerID]
+		if a == nil {
+			return nil, fmt.Errorf("authorizer %q does not exist", m.AuthorizerID)
+		}
 		scopes := m.AuthorizationScopes
 		if scopes == nil {
 			scopes = []string{}
 		}
 		req[a.Name] = scopes
+	case "", "NONE", "AWS_IAM":
+	default:
+		return nil, fmt.Errorf("authorization type %q is not NONE, AWS_IAM, CUSTOM or COGNITO_USER_POOLS", m.AuthorizationType)
 	}
 	if len(req) == 0 {
-		return nil
+		return nil, nil
 	}
-	return []any{req}
+	return []any{req}, nil
 }
 
 func (x *exporter) securitySchemes() jobj {

@@ -129,4 +129,14 @@ func TestExportRejectsBrokenAPIs(t *testing.T) {
 	if _, err := Export(api); err == nil || !strings.Contains(err.Error(), "POST /orders: request validator gone does not exist") {
 		t.Errorf("dangling validator: %v", err)
 	}
+	api = importFile(t, "rich.yaml")
+	api.FindResource("/orders").ResourceMethods["POST"].RequestModels["text/plain"] = "Gone"
+	if _, err := Export(api); err == nil || !strings.Contains(err.Error(), `POST /orders: request model "Gone" does not exist`) {
+		t.Errorf("dangling model: %v", err)
+	}
+	api = importFile(t, "rich.yaml")
+	api.FindResource("/orders").ResourceMethods["POST"].AuthorizerID = "gone"
+	if _, err := Export(api); err == nil || !strings.Contains(err.Error(), `POST /orders: authorizer "gone" does not exist`) {
+		t.Errorf("dangling authorizer: %v", err)
+	}
 }
