@@ -80,4 +80,3 @@ func TestParseErrors(t *testing.T) {
 		})
 	}
 }
-
