@@ -136,7 +136,8 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 	if err := gw.Reload(ctx); err != nil {
 		return fmt.Errorf("ferry serve: %w", err)
 	}
-	adminHandler, err := admin.NewHandler(admin.Config{Store: st, Tokens: tokens, Pipeline: popts, Logger: log, OnChange: gw.Changed})
+	adminHandler, err := admin.NewHandler(admin.Config{Store: st, Tokens: tokens, Pipeline: popts, Logger: log, OnChange: gw.Changed,
+		KVM: kv, CheckDeploy: deployCredentialsCheck(resolver)})
 	if err != nil {
 		return fmt.Errorf("ferry serve: %w", err)
 	}
