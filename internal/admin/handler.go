@@ -122,8 +122,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	return nil
 }
 
+// API Gateway answers deletes of top-level records (APIs, stages,
+// deployments, domains, mappings) with 202 and deletes of a method's parts
+// with 204, both without a body; SDKs check the exact code.
+
 func writeAccepted(w http.ResponseWriter) error {
 	w.WriteHeader(http.StatusAccepted)
+	return nil
+}
+
+func writeNoContent(w http.ResponseWriter) error {
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

@@ -189,7 +189,7 @@ func (s *server) deleteMethod(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeAccepted(w)
+	return writeNoContent(w)
 }
 
 func (s *server) getMethodResponse(w http.ResponseWriter, r *http.Request) error {
@@ -258,7 +258,7 @@ func (s *server) deleteMethodResponse(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return writeAccepted(w)
+	return writeNoContent(w)
 }
 
 func (s *server) getIntegration(w http.ResponseWriter, r *http.Request) error {
@@ -317,7 +317,7 @@ func (s *server) deleteIntegration(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return writeAccepted(w)
+	return writeNoContent(w)
 }
 
 func (s *server) getIntegrationResponse(w http.ResponseWriter, r *http.Request) error {
@@ -389,7 +389,7 @@ func (s *server) deleteIntegrationResponse(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		return err
 	}
-	return writeAccepted(w)
+	return writeNoContent(w)
 }
 
 func orEmpty[T any](s []T) []T {

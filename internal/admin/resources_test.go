@@ -143,13 +143,13 @@ func TestMethodsAndIntegrations(t *testing.T) {
 	}
 
 	before := hs.changes.Load()
-	hs.ok("DELETE", base+"POST/integration/responses/201", nil, 202)
+	hs.ok("DELETE", base+"POST/integration/responses/201", nil, 204)
 	hs.do("DELETE", base+"POST/integration/responses/201", fullToken, nil).errorMessage(t, 404, ErrNotFound)
-	hs.ok("DELETE", base+"POST/responses/201", nil, 202)
-	hs.ok("DELETE", base+"POST/integration", nil, 202)
+	hs.ok("DELETE", base+"POST/responses/201", nil, 204)
+	hs.ok("DELETE", base+"POST/integration", nil, 204)
 	hs.do("GET", base+"POST/integration", fullToken, nil).errorMessage(t, 404, ErrNotFound)
 	hs.do("PUT", base+"POST/integration/responses/200", fullToken, model.IntegrationResponse{}).errorMessage(t, 404, ErrNotFound)
-	hs.ok("DELETE", base+"POST", nil, 202)
+	hs.ok("DELETE", base+"POST", nil, 204)
 	hs.do("GET", base+"POST", fullToken, nil).errorMessage(t, 404, ErrNotFound)
 	if got := hs.changes.Load() - before; got != 4 {
 		t.Fatalf("OnChange called %d times for 4 committed deletes", got)
