@@ -72,7 +72,9 @@ const maxJSONDepth = 500
 // parseNode reads JSON or YAML into a yaml.Node. JSON gets its own reader
 // because yaml.v3 rejects valid JSON such as the "\/" escape.
 func parseNode(data []byte) (*yaml.Node, *Error) {
-	trimmed := bytes.TrimLeft(data, " \t\r\n\ufeff")
+	// Editors on Windows like to start files with a byte order mark.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
 		return jsonNode(data)
 	}
@@ -136,7 +138,7 @@ func (r *jsonReader) posAt(off int) position {
 // white space and the separators the decoder consumes silently.
 func (r *jsonReader) skip() int64 {
 	i := r.prev
-	for i < int64(len(r.data)) && strings.IndexByte(" \t\r\n,:\ufeff", r.data[i]) >= 0 {
+	for i < int64(len(r.data)) && strings.IndexByte(" \t\r\n,:", r.data[i]) >= 0 {
 		i++
 	}
 	return i

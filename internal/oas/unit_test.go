@@ -140,3 +140,15 @@ func TestExportRejectsBrokenAPIs(t *testing.T) {
 		t.Errorf("dangling authorizer: %v", err)
 	}
 }
+
+func TestByteOrderMark(t *testing.T) {
+	for _, doc := range []string{
+		"\ufeff{\"swagger\": \"2.0\", \"info\": {\"title\": \"bom\", \"version\": \"1\"}, \"paths\": {}}",
+		"\ufeffswagger: \"2.0\"\ninfo: {title: bom, version: \"1\"}\npaths: {}\n",
+	} {
+		api, err := Import([]byte(doc), ImportOptions{})
+		if err != nil || api.RestAPI.Name != "bom" {
+			t.Errorf("%q: %v", doc, err)
+		}
+	}
+}
