@@ -156,7 +156,7 @@ func (s *Set) Write(ctx context.Context, w http.ResponseWriter, err error, req *
 			}
 			out, err := t.Render(ctx, in, mappingtemplate.Limits{})
 			if err != nil {
-				renderErr = fmt.Errorf("gateway response %s: responseTemplates[%q]: %w", ge.Type, ct, err)
+				renderErr = templateError(fmt.Sprintf("gatewayResponses[%s].responseTemplates[%q]", ge.Type, ct), err)
 			} else {
 				body, contentType = out, ct
 			}

@@ -1,6 +1,7 @@
 package gatewayresponse
 
 import (
+	"errors"
 	"fmt"
 	"mime"
 	"strings"
@@ -25,7 +26,7 @@ func compileTemplates(where string, m map[string]string) (templates, error) {
 	for _, ct := range sortedKeys(m) {
 		tp, err := mappingtemplate.Parse(fmt.Sprintf("%s[%q]", where, ct), m[ct])
 		if err != nil {
-			return t, fmt.Errorf("%s[%q]: %w", where, ct, err)
+			return t, templateError(fmt.Sprintf("%s[%q]", where, ct), err)
 		}
 		t.keys = append(t.keys, ct)
 		t.byCT[strings.ToLower(ct)] = tp
@@ -66,4 +67,14 @@ func ChooseByAccept(accept string, keys []string) string {
 		}
 	}
 	return keys[0]
+}
+
+// templateError names a template's field and keeps the engine's line:col,
+// so an error reads `FIELD: 3:7: unexpected "#end"`.
+func templateError(field string, err error) error {
+	var te *mappingtemplate.Error
+	if errors.As(err, &te) {
+		return fmt.Errorf("%s: %d:%d: %s", field, te.Line, te.Col, te.Msg)
+	}
+	return fmt.Errorf("%s: %w", field, err)
 }

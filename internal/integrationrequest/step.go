@@ -2,6 +2,7 @@ package integrationrequest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -84,7 +85,7 @@ func Compile(in *model.Integration) (*Step, error) {
 			name := fmt.Sprintf("integration.requestTemplates[%q]", ct)
 			t, err := mappingtemplate.Parse(name, src)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
+				return nil, templateError(name, err)
 			}
 			s.templates[strings.ToLower(ct)] = t
 		}
@@ -240,7 +241,7 @@ func (s *Step) body(ctx context.Context, in *Input, out *integration.Request) er
 	}
 	b, err := t.Render(ctx, in.Template, mappingtemplate.Limits{})
 	if err != nil {
-		return gatewayresponse.Internal(fmt.Errorf("integration.requestTemplates[%q]: %w", key, err))
+		return gatewayresponse.Internal(templateError(fmt.Sprintf("integration.requestTemplates[%q]", key), err))
 	}
 	if in.Trace != nil {
 		in.Trace("Request template %q rendered %d bytes", key, len(b))
@@ -312,3 +313,13 @@ func mediaType(ct string) string {
 // Plain reports whether the step reads nothing of the method request but
 // its body stream: a proxy without parameter mappings.
 func (s *Step) Plain() bool { return s.proxy && len(s.params) == 0 }
+
+// templateError names a template's field and keeps the engine's line:col,
+// so an error reads `FIELD: 3:7: unexpected "#end"`.
+func templateError(field string, err error) error {
+	var te *mappingtemplate.Error
+	if errors.As(err, &te) {
+		return fmt.Errorf("%s: %d:%d: %s", field, te.Line, te.Col, te.Msg)
+	}
+	return fmt.Errorf("%s: %w", field, err)
+}

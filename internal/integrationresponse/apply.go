@@ -50,7 +50,7 @@ func (r *Response) Apply(ctx context.Context, in *Input) (*Output, error) {
 		t := r.templates[strings.ToLower(k)]
 		b, err := t.Render(ctx, in.Template, mappingtemplate.Limits{})
 		if err != nil {
-			return nil, gatewayresponse.Internal(fmt.Errorf("%s.responseTemplates[%q]: %w", r.where, k, err))
+			return nil, gatewayresponse.Internal(templateError(fmt.Sprintf("%s.responseTemplates[%q]", r.where, k), err))
 		}
 		out.Body, out.Template, contentType = b, k, k
 	}

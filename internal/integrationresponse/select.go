@@ -123,7 +123,7 @@ func compileResponse(where, code string, ir *model.IntegrationResponse) (*Respon
 			name := fmt.Sprintf("%s.responseTemplates[%q]", where, ct)
 			t, err := mappingtemplate.Parse(name, src)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
+				return nil, templateError(name, err)
 			}
 			r.keys = append(r.keys, ct)
 			r.templates[strings.ToLower(ct)] = t
@@ -146,4 +146,14 @@ func (s *Selector) Select(status int, header http.Header, body []byte) (*Respons
 		return s.def, k, nil
 	}
 	return nil, k, gatewayresponse.Internal(fmt.Errorf("selection key %q: %w", k, ErrNoMatch))
+}
+
+// templateError names a template's field and keeps the engine's line:col,
+// so an error reads `FIELD: 3:7: unexpected "#end"`.
+func templateError(field string, err error) error {
+	var te *mappingtemplate.Error
+	if errors.As(err, &te) {
+		return fmt.Errorf("%s: %d:%d: %s", field, te.Line, te.Col, te.Msg)
+	}
+	return fmt.Errorf("%s: %w", field, err)
 }

@@ -62,6 +62,10 @@ func (s *Stage) Serve(w http.ResponseWriter, r *http.Request, e *Entry) Result {
 
 func (x *exchange) serve(w http.ResponseWriter) {
 	s, r := x.s, x.r
+	x.rc = x.context()
+	x.vals.Context = x.rc
+	x.vals.StageVariables = s.vars
+	x.vals.Header = r.Header
 	if s.offline {
 		x.fail(w, &gatewayresponse.Error{Type: gatewayresponse.Default5XX, Status: http.StatusServiceUnavailable, Message: "Service Unavailable"})
 		return
@@ -80,10 +84,7 @@ func (x *exchange) serve(w http.ResponseWriter) {
 	}
 	op := x.op
 	x.res.ResourcePath = op.resourcePath
-	x.rc = x.context()
-	x.vals.Context = x.rc
-	x.vals.StageVariables = s.vars
-	x.vals.Header = r.Header
+	x.rc.ResourcePath, x.rc.ResourceID = op.resourcePath, op.resourceID
 	x.vals.Greedy = op.greedy
 	if len(params) > 0 {
 		x.vals.Path = make(map[string]string, len(params))
@@ -152,14 +153,11 @@ func (x *exchange) context() *reqctx.Context {
 	if start.IsZero() {
 		start = x.s.opt.now()
 	}
-	op := x.op
 	return &reqctx.Context{
 		RequestID:         x.e.RequestID,
 		ExtendedRequestID: x.e.RequestID,
 		APIID:             x.s.apiID,
 		Stage:             x.s.name,
-		ResourcePath:      op.resourcePath,
-		ResourceID:        op.resourceID,
 		HTTPMethod:        x.r.Method,
 		Path:              "/" + x.s.name + x.e.Path,
 		Protocol:          "HTTP/1.1",
