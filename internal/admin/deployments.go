@@ -33,9 +33,10 @@ func (s *server) createDeployment(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	// The API was checked when it was written, but the checks may have grown
-	// stricter since (a newer ferry); a deployment is what gets served.
-	if err := s.check(api); err != nil {
+	// Writes were checked as drafts, where a method without an integration
+	// is allowed; a deployment is what gets served, so it must compile in
+	// full, as API Gateway refuses to deploy such a method.
+	if err := s.checkServable(api, in.StageName, in.Variables); err != nil {
 		return badRequest("create deployment: %v", err)
 	}
 	if err := s.checkDeploy(r.Context(), api, api.RestAPI.ID, in.StageName); err != nil {

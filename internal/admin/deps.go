@@ -24,6 +24,13 @@ func (s *server) check(api *model.API) error {
 	return pipeline.Check(api, s.cfg.Pipeline)
 }
 
+// checkServable compiles the API as a stage would serve it: unlike check, a
+// method without an integration is an error here.
+func (s *server) checkServable(api *model.API, stage string, vars map[string]string) error {
+	_, err := pipeline.Compile(api, &model.Stage{APIID: api.RestAPI.ID, StageName: stage, Variables: vars}, s.cfg.Pipeline)
+	return err
+}
+
 // testInvoke runs the pipeline. Its errors are about the request (a path
 // that does not match the resource) or an API that does not compile: both
 // are the caller's to fix, so they are 400s.

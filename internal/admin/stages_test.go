@@ -122,6 +122,13 @@ func TestDeploymentsAndStages(t *testing.T) {
 		t.Fatalf("variables without stage: %q", msg)
 	}
 	hs.do("POST", "/restapis/nope/deployments", fullToken, CreateDeploymentInput{StageName: "x"}).errorMessage(t, 404, ErrNotFound)
+
+	// A method without an integration may be drafted but not deployed.
+	hs.ok("PUT", base+"/resources/pets01/methods/DELETE", PutMethodInput{AuthorizationType: "NONE"}, 201)
+	msg = hs.do("POST", base+"/deployments", fullToken, CreateDeploymentInput{StageName: "prod"}).errorMessage(t, 400, ErrBadRequest)
+	if !strings.Contains(msg, "DELETE /pets") || !strings.Contains(msg, "no integration") {
+		t.Fatalf("deploying a method without integration: %q", msg)
+	}
 }
 
 func TestDomainNames(t *testing.T) {
