@@ -54,11 +54,7 @@ func contextMap(c *reqctx.Context) (m, reqOver, respOver *vtl.Map) {
 	}
 	m.Put("identity", id)
 
-	auth, _ := fromGo(c.Authorizer).(*vtl.Map)
-	if auth == nil {
-		auth = vtl.NewMap(0)
-	}
-	m.Put("authorizer", auth)
+	m.Put("authorizer", authorizerMap(c.Authorizer))
 
 	e := vtl.NewMap(4)
 	e.Put("message", c.Error.Message)
@@ -166,4 +162,37 @@ func overrideMap(parent *vtl.Map, key string, dst map[string]string) map[string]
 		dst[k] = vtl.ToString(x)
 	}
 	return dst
+}
+
+// authorizerMap is $context.authorizer. API Gateway hands templates the
+// authorizer's context values as strings ("1", "true"); claims stay a map
+// of strings.
+func authorizerMap(a map[string]any) *vtl.Map {
+	keys := make([]string, 0, len(a))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	sortStrings(keys)
+	m := vtl.NewMap(len(keys))
+	for _, k := range keys {
+		switch v := a[k].(type) {
+		case map[string]any:
+			m.Put(k, authorizerMap(v))
+		case map[string]string:
+			m.Put(k, stringMap(v))
+		case nil:
+		case string:
+			m.Put(k, v)
+		case float64:
+			// JSON numbers arrive as float64; print integers without ".0".
+			if v == float64(int64(v)) {
+				m.Put(k, vtl.ToString(int64(v)))
+			} else {
+				m.Put(k, vtl.ToString(v))
+			}
+		default:
+			m.Put(k, vtl.ToString(fromGo(v)))
+		}
+	}
+	return m
 }

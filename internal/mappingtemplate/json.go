@@ -17,6 +17,16 @@ import (
 // Gateway's JSONPath sees it: objects keep their key order and print
 // Java-style, arrays print as JSON, integers stay integers.
 func decodeJSON(data []byte) (any, error) {
+	if !json.Valid(data) {
+		// Unmarshal words syntax errors better than the token reader.
+		var v any
+		err := json.Unmarshal(data, &v)
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("invalid JSON at byte %d: %s", se.Offset, se.Error())
+		}
+		return nil, fmt.Errorf("invalid JSON: %v", err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	v, err := decodeValue(dec, 0)

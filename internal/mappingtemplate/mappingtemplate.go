@@ -1,9 +1,3 @@
-// Package mappingtemplate renders API Gateway mapping templates: the VTL
-// language of package vtl with API Gateway's variables bound — $input,
-// $util, $context, $stageVariables (and ferry's $kvm).
-//
-// A template is parsed once per deployment and rendered per request; a
-// Template is safe for concurrent Render calls.
 package mappingtemplate
 
 import (
