@@ -131,56 +131,76 @@ func (im *importer) method(op *operation) *model.Method {
 		}
 		m.RequestParameters["method.request."+in+"."+p.name] = p.required
 	}
-	for _, b := range op.bodies {
-		if name := im.modelFor(b); name != "" {
-			if m.RequestModels == nil {
-				m.RequestModels = map[string]string{}
-			}
-			m.RequestModels[b.contentType] = name
-		}
-	}
+	m.RequestModels = im.modelsFor(op.bodies)
 	for _, r := range op.responses {
-		if !statusCode.MatchString(r.code) {
-			// A bare "default" response says nothing API Gateway keeps, and
-			// ferry's own exports write one where OpenAPI demands a response.
-			if r.code != "default" || len(r.headers) > 0 || len(r.models) > 0 {
-				im.warnf(r.loc, "response %q ignored; API Gateway declares method responses by status code", r.code)
+		if mr := im.methodResponse(r); mr != nil {
+			if m.MethodResponses == nil {
+				m.MethodResponses = map[string]*model.MethodResponse{}
 			}
-			continue
+			m.MethodResponses[r.code] = mr
 		}
-		mr := &model.MethodResponse{StatusCode: r.code}
-		for h, req := range r.headers {
-			if mr.ResponseParameters == nil {
-				mr.ResponseParameters = map[string]bool{}
-			}
-			mr.ResponseParameters["method.response.header."+h] = req
-		}
-		for _, u := range r.models {
-			if name := im.modelFor(u); name != "" {
-				if mr.ResponseModels == nil {
-					mr.ResponseModels = map[string]string{}
-				}
-				mr.ResponseModels[u.contentType] = name
-			}
-		}
-		if m.MethodResponses == nil {
-			m.MethodResponses = map[string]*model.MethodResponse{}
-		}
-		m.MethodResponses[r.code] = mr
 	}
 	im.security(op, m)
+	im.operationExtensions(op, m)
+	if m.RequestValidatorID == "" && im.defaultValidator != nil {
+		m.RequestValidatorID = im.defaultValidator.ID
+	}
+	if m.MethodIntegration == nil {
+		im.warnf(op.loc, "no x-amazon-apigateway-integration; the method has no backend until one is set")
+	} else {
+		im.crossCheck(append(clip(op.loc), "x-amazon-apigateway-integration"), m)
+	}
+	return m
+}
+
+// modelsFor maps each content type to the model of its schema.
+func (im *importer) modelsFor(uses []schemaUse) map[string]string {
+	var out map[string]string
+	for _, u := range uses {
+		if name := im.modelFor(u); name != "" {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[u.contentType] = name
+		}
+	}
+	return out
+}
+
+func (im *importer) methodResponse(r response) *model.MethodResponse {
+	if !statusCode.MatchString(r.code) {
+		// A bare "default" response says nothing API Gateway keeps, and
+		// ferry's own exports write one where OpenAPI demands a response.
+		if r.code != "default" || len(r.headers) > 0 || len(r.models) > 0 {
+			im.warnf(r.loc, "response %q ignored; API Gateway declares method responses by status code", r.code)
+		}
+		return nil
+	}
+	mr := &model.MethodResponse{StatusCode: r.code, ResponseModels: im.modelsFor(r.models)}
+	for h, req := range r.headers {
+		if mr.ResponseParameters == nil {
+			mr.ResponseParameters = map[string]bool{}
+		}
+		mr.ResponseParameters["method.response.header."+h] = req
+	}
+	return mr
+}
+
+// operationExtensions reads the operation's x-* fields: the ones API
+// Gateway defines, and any other kept verbatim for export.
+func (im *importer) operationExtensions(op *operation, m *model.Method) {
 	o, _ := im.object(op.loc)
 	for _, k := range o.keys() {
 		loc := o.at(k)
 		switch k {
 		case "x-amazon-apigateway-integration":
 			m.MethodIntegration = im.integration(loc)
-		case "x-amazon-apigateway-request-validator":
+		case extValidator:
 			name := o.str(k)
 			if v, ok := im.validators[name]; ok {
 				m.RequestValidatorID = v.ID
 			} else if name != "" {
-				im.errorf(loc, "request validator %q is not defined in x-amazon-apigateway-request-validators", name)
+				im.errorf(loc, "request validator %q is not defined in %s", name, extValidators)
 			}
 		case "x-amazon-apigateway-auth":
 			im.authExtension(loc, m)
@@ -193,15 +213,6 @@ func (im *importer) method(op *operation) *model.Method {
 			}
 		}
 	}
-	if m.RequestValidatorID == "" && im.defaultValidator != nil {
-		m.RequestValidatorID = im.defaultValidator.ID
-	}
-	if m.MethodIntegration == nil {
-		im.warnf(op.loc, "no x-amazon-apigateway-integration; the method has no backend until one is set")
-	} else {
-		im.crossCheck(o.at("x-amazon-apigateway-integration"), m)
-	}
-	return m
 }
 
 var statusCode = regexp.MustCompile(`^[1-5][0-9][0-9]$`)

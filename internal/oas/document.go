@@ -4,10 +4,8 @@ import (
 	"net/url"
 	"path"
 	"sort"
-	"strconv"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
@@ -125,205 +123,6 @@ func (im *importer) decode() *document {
 	return d
 }
 
-func (im *importer) decodeV2(root obj, d *document) {
-	d.basePath = root.str("basePath")
-	d.schemaPrefix = []string{"definitions"}
-	d.securityLoc = []string{"securityDefinitions"}
-	consumes, produces := root.strList("consumes"), root.strList("produces")
-	im.schemaNames(d)
-	if defs, ok := im.object(d.securityLoc); ok {
-		for _, name := range defs.keys() {
-			loc := im.follow(defs.at(name))
-			var s openapi2.SecurityScheme
-			if im.reDecode(loc, &s) {
-				d.schemes[name] = &scheme{name: name, typ: s.Type, in: s.In, header: s.Name, loc: loc}
-			}
-		}
-	}
-	if root.has("security") {
-		var sec openapi2.SecurityRequirements
-		if im.reDecode([]string{"security"}, &sec) {
-			d.security, d.securitySet = sec, true
-		}
-	}
-	im.eachPath(d, func(pi *pathItem, itemLoc []string, key string) *operation {
-		var common openapi2.Parameters
-		if _, ok := im.t.get(append(clip(itemLoc), "parameters")...); ok {
-			im.reDecode(append(clip(itemLoc), "parameters"), &common)
-		}
-		loc := append(clip(itemLoc), key)
-		var op openapi2.Operation
-		if !im.reDecode(loc, &op) {
-			return nil
-		}
-		o := &operation{id: op.OperationID, security: nil}
-		if op.Security != nil {
-			o.security, o.securitySet = *op.Security, true
-		}
-		ct := op.Consumes
-		if len(ct) == 0 {
-			ct = consumes
-		}
-		if len(ct) == 0 {
-			ct = []string{"application/json"}
-		}
-		addParam := func(ploc []string) {
-			ploc = im.follow(ploc)
-			var p openapi2.Parameter
-			if !im.reDecode(ploc, &p) {
-				return
-			}
-			switch p.In {
-			case "body":
-				if _, ok := im.t.get(append(clip(ploc), "schema")...); ok {
-					for _, c := range ct {
-						o.bodies = append(o.bodies, schemaUse{contentType: c, loc: append(clip(ploc), "schema")})
-					}
-				}
-			case "formData":
-				im.warnf(ploc, "formData parameter %q ignored; map the body with a request template instead", p.Name)
-			default:
-				o.addParam(im, ploc, p.In, p.Name, p.Required)
-			}
-		}
-		for i := range common {
-			addParam(append(clip(itemLoc), "parameters", strconv.Itoa(i)))
-		}
-		for i := range op.Parameters {
-			addParam(append(clip(loc), "parameters", strconv.Itoa(i)))
-		}
-		pt := op.Produces
-		if len(pt) == 0 {
-			pt = produces
-		}
-		if len(pt) == 0 {
-			pt = []string{"application/json"}
-		}
-		if resps, ok := im.object(append(clip(loc), "responses")); ok {
-			for _, code := range resps.keys() {
-				rloc := im.follow(resps.at(code))
-				var r openapi2.Response
-				if !im.reDecode(rloc, &r) {
-					continue
-				}
-				resp := response{code: code, loc: resps.at(code), headers: map[string]bool{}}
-				for h := range r.Headers {
-					resp.headers[h] = false
-				}
-				if _, ok := im.t.get(append(clip(rloc), "schema")...); ok {
-					for _, c := range pt {
-						resp.models = append(resp.models, schemaUse{contentType: c, loc: append(clip(rloc), "schema")})
-					}
-				}
-				o.responses = append(o.responses, resp)
-			}
-		}
-		return o
-	})
-}
-
-func (im *importer) decodeV3(root obj, d *document) {
-	d.schemaPrefix = []string{"components", "schemas"}
-	d.securityLoc = []string{"components", "securitySchemes"}
-	if root.has("servers") {
-		var servers openapi3.Servers
-		if im.reDecode([]string{"servers"}, &servers) && len(servers) > 0 && servers[0] != nil {
-			d.basePath = serverBasePath(servers[0])
-		}
-	}
-	im.schemaNames(d)
-	if defs, ok := im.object(d.securityLoc); ok {
-		for _, name := range defs.keys() {
-			loc := im.follow(defs.at(name))
-			var s openapi3.SecurityScheme
-			if im.reDecode(loc, &s) {
-				d.schemes[name] = &scheme{name: name, typ: s.Type, in: s.In, header: s.Name, loc: loc}
-			}
-		}
-	}
-	if root.has("security") {
-		var sec openapi3.SecurityRequirements
-		if im.reDecode([]string{"security"}, &sec) {
-			for _, r := range sec {
-				d.security = append(d.security, r)
-			}
-			d.securitySet = true
-		}
-	}
-	im.eachPath(d, func(pi *pathItem, itemLoc []string, key string) *operation {
-		loc := append(clip(itemLoc), key)
-		var op openapi3.Operation
-		if !im.reDecode(loc, &op) {
-			return nil
-		}
-		o := &operation{id: op.OperationID}
-		if op.Security != nil {
-			for _, r := range *op.Security {
-				o.security = append(o.security, r)
-			}
-			o.securitySet = true
-		}
-		addParam := func(ploc []string) {
-			ploc = im.follow(ploc)
-			var p openapi3.Parameter
-			if !im.reDecode(ploc, &p) {
-				return
-			}
-			if p.In == "cookie" {
-				im.warnf(ploc, "cookie parameter %q ignored; API Gateway does not declare cookies", p.Name)
-				return
-			}
-			o.addParam(im, ploc, p.In, p.Name, p.Required)
-		}
-		if ps, ok := im.t.get(append(clip(itemLoc), "parameters")...); ok {
-			if list, ok := ps.([]any); ok {
-				for i := range list {
-					addParam(append(clip(itemLoc), "parameters", strconv.Itoa(i)))
-				}
-			}
-		}
-		for i := range op.Parameters {
-			addParam(append(clip(loc), "parameters", strconv.Itoa(i)))
-		}
-		if op.RequestBody != nil {
-			bloc := im.follow(append(clip(loc), "requestBody"))
-			if content, ok := im.object(append(clip(bloc), "content")); ok {
-				for _, ct := range content.keys() {
-					if _, ok := im.t.get(append(content.at(ct), "schema")...); ok {
-						o.bodies = append(o.bodies, schemaUse{contentType: ct, loc: append(content.at(ct), "schema")})
-					}
-				}
-			}
-		}
-		if resps, ok := im.object(append(clip(loc), "responses")); ok {
-			for _, code := range resps.keys() {
-				rloc := im.follow(resps.at(code))
-				var r openapi3.Response
-				if !im.reDecode(rloc, &r) {
-					continue
-				}
-				resp := response{code: code, loc: resps.at(code), headers: map[string]bool{}}
-				for h, ref := range r.Headers {
-					hloc := im.follow(append(clip(rloc), "headers", h))
-					var hv openapi3.Header
-					if ref != nil && im.reDecode(hloc, &hv) {
-						resp.headers[h] = hv.Required
-					}
-				}
-				if content, ok := im.object(append(clip(rloc), "content")); ok {
-					for _, ct := range content.keys() {
-						if _, ok := im.t.get(append(content.at(ct), "schema")...); ok {
-							resp.models = append(resp.models, schemaUse{contentType: ct, loc: append(content.at(ct), "schema")})
-						}
-					}
-				}
-				o.responses = append(o.responses, resp)
-			}
-		}
-		return o
-	})
-}
-
 // serverBasePath takes the path of the first server URL, with variables at
 // their defaults: API Gateway exports "https://host/{basePath}" with
 // basePath defaulting to the stage, e.g. "/dev".
@@ -357,7 +156,7 @@ func (im *importer) schemaNames(d *document) {
 }
 
 // eachPath walks the paths in sorted order and the operations of each.
-func (im *importer) eachPath(d *document, readOp func(pi *pathItem, itemLoc []string, key string) *operation) {
+func (im *importer) eachPath(d *document, readOp func(itemLoc []string, key string) *operation) {
 	paths, ok := im.object([]string{"paths"})
 	if !ok {
 		return
@@ -381,7 +180,7 @@ func (im *importer) eachPath(d *document, readOp func(pi *pathItem, itemLoc []st
 					im.errorf(item.at(key), "must be an object, not %s", kindOf(item.m[key]))
 					continue
 				}
-				op := readOp(pi, itemLoc, key)
+				op := readOp(itemLoc, key)
 				if op != nil {
 					op.path, op.key, op.method, op.loc = p, key, methodOfKey(key), item.at(key)
 					pi.ops = append(pi.ops, op)

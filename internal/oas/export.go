@@ -211,7 +211,7 @@ func (x *exporter) paths() (jobj, error) {
 		}
 		item := jobj{}
 		for _, verb := range sortedKeys(r.ResourceMethods) {
-			op, err := x.operation(r, r.ResourceMethods[verb])
+			op, err := x.operation(r.ResourceMethods[verb])
 			if err != nil {
 				return nil, fmt.Errorf("%s %s: %w", verb, r.Path, err)
 			}
@@ -222,64 +222,26 @@ func (x *exporter) paths() (jobj, error) {
 	return paths, nil
 }
 
-func (x *exporter) operation(r *model.Resource, m *model.Method) (jobj, error) {
+func (x *exporter) operation(m *model.Method) (jobj, error) {
 	op := jobj{}
 	putStr(op, "operationId", m.OperationName)
-	var params []any
-	for _, k := range sortedKeys(m.RequestParameters) {
-		rest, ok := strings.CutPrefix(k, "method.request.")
-		in, name, ok2 := strings.Cut(rest, ".")
-		if !ok || !ok2 {
-			return nil, fmt.Errorf("request parameter %q is not method.request.{path|querystring|header}.NAME", k)
-		}
-		if in == "querystring" {
-			in = "query"
-		}
-		params = append(params, jobj{"name": name, "in": in, "required": m.RequestParameters[k], "schema": jobj{"type": "string"}})
+	params, err := exportParams(m.RequestParameters)
+	if err != nil {
+		return nil, err
 	}
 	if len(params) > 0 {
 		op["parameters"] = params
 	}
 	if len(m.RequestModels) > 0 {
-		content := jobj{}
-		for ct, name := range m.RequestModels {
-			if !x.models[name] {
-				return nil, fmt.Errorf("request model %q does not exist", name)
-			}
-			content[ct] = jobj{"schema": jobj{"$ref": "#/components/schemas/" + name}}
+		content, err := x.content(m.RequestModels)
+		if err != nil {
+			return nil, fmt.Errorf("request %w", err)
 		}
 		op["requestBody"] = jobj{"content": content}
 	}
-	responses := jobj{}
-	for code, mr := range m.MethodResponses {
-		resp := jobj{"description": code + " response"}
-		if len(mr.ResponseParameters) > 0 {
-			hs := jobj{}
-			for k, req := range mr.ResponseParameters {
-				name := strings.TrimPrefix(k, "method.response.header.")
-				h := jobj{"schema": jobj{"type": "string"}}
-				if req {
-					h["required"] = true
-				}
-				hs[name] = h
-			}
-			resp["headers"] = hs
-		}
-		if len(mr.ResponseModels) > 0 {
-			content := jobj{}
-			for ct, name := range mr.ResponseModels {
-				if !x.models[name] {
-					return nil, fmt.Errorf("response %s: model %q does not exist", code, name)
-				}
-				content[ct] = jobj{"schema": jobj{"$ref": "#/components/schemas/" + name}}
-			}
-			resp["content"] = content
-		}
-		responses[code] = resp
-	}
-	if len(responses) == 0 {
-		// OpenAPI requires at least one response.
-		responses["default"] = jobj{"description": "no method responses declared"}
+	responses, err := x.responses(m.MethodResponses)
+	if err != nil {
+		return nil, err
 	}
 	op["responses"] = responses
 	sec, err := x.methodSecurity(m)
@@ -306,6 +268,67 @@ func (x *exporter) operation(r *model.Resource, m *model.Method) (jobj, error) {
 		op[k] = v
 	}
 	return op, nil
+}
+
+// exportParams writes method.request.{path|querystring|header}.NAME as
+// OpenAPI parameters; API Gateway keeps no type, so all are strings.
+func exportParams(declared map[string]bool) ([]any, error) {
+	var params []any
+	for _, k := range sortedKeys(declared) {
+		rest, ok := strings.CutPrefix(k, "method.request.")
+		in, name, ok2 := strings.Cut(rest, ".")
+		if in == "querystring" {
+			in = "query"
+		}
+		if !ok || !ok2 || (in != "path" && in != "query" && in != "header") {
+			return nil, fmt.Errorf("request parameter %q is not method.request.{path|querystring|header}.NAME", k)
+		}
+		params = append(params, jobj{"name": name, "in": in, "required": declared[k], "schema": jobj{"type": "string"}})
+	}
+	return params, nil
+}
+
+// content writes a content-type to model map as references to the schemas.
+func (x *exporter) content(models map[string]string) (jobj, error) {
+	content := jobj{}
+	for ct, name := range models {
+		if !x.models[name] {
+			return nil, fmt.Errorf("model %q does not exist", name)
+		}
+		content[ct] = jobj{"schema": jobj{"$ref": "#/components/schemas/" + name}}
+	}
+	return content, nil
+}
+
+func (x *exporter) responses(mrs map[string]*model.MethodResponse) (jobj, error) {
+	responses := jobj{}
+	for code, mr := range mrs {
+		resp := jobj{"description": code + " response"}
+		if len(mr.ResponseParameters) > 0 {
+			hs := jobj{}
+			for k, req := range mr.ResponseParameters {
+				h := jobj{"schema": jobj{"type": "string"}}
+				if req {
+					h["required"] = true
+				}
+				hs[strings.TrimPrefix(k, "method.response.header.")] = h
+			}
+			resp["headers"] = hs
+		}
+		if len(mr.ResponseModels) > 0 {
+			content, err := x.content(mr.ResponseModels)
+			if err != nil {
+				return nil, fmt.Errorf("response %s: %w", code, err)
+			}
+			resp["content"] = content
+		}
+		responses[code] = resp
+	}
+	if len(responses) == 0 {
+		// OpenAPI requires at least one response.
+		responses["default"] = jobj{"description": "no method responses declared"}
+	}
+	return responses, nil
 }
 
 func exportIntegration(in *model.Integration) jobj {
