@@ -15,6 +15,7 @@ import (
 
 	"github.com/ferrygw/ferry/internal/gatewayresponse"
 	"github.com/ferrygw/ferry/internal/integrationrequest/mapping"
+	"github.com/ferrygw/ferry/internal/mappingtemplate"
 	"github.com/ferrygw/ferry/internal/model"
 	"github.com/ferrygw/ferry/internal/reqctx"
 )
@@ -204,6 +205,58 @@ func TestCompileErrors(t *testing.T) {
 			_, err := Compile(&tt.in)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestPassthroughMatrixBuild(t *testing.T) {
+	const tmpl = `rendered:$input.body`
+	tests := []struct {
+		behavior    string
+		templates   bool
+		contentType string
+		want        string // the backend body, or "415"
+	}{
+		{model.PassthroughWhenNoMatch, true, "application/json", "rendered:raw"},
+		{model.PassthroughWhenNoMatch, true, "text/plain", "raw"},
+		{model.PassthroughWhenNoMatch, false, "text/plain", "raw"},
+		{model.PassthroughWhenNoTemplates, true, "application/json", "rendered:raw"},
+		{model.PassthroughWhenNoTemplates, true, "text/plain", "415"},
+		{model.PassthroughWhenNoTemplates, false, "text/plain", "raw"},
+		{model.PassthroughNever, true, "application/json", "rendered:raw"},
+		{model.PassthroughNever, true, "text/plain", "415"},
+		{model.PassthroughNever, false, "application/json", "415"},
+		{model.PassthroughNever, true, "", "rendered:raw"}, // no Content-Type is application/json
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s/%v/%s", tt.behavior, tt.templates, tt.contentType), func(t *testing.T) {
+			in := &model.Integration{Type: model.IntegrationHTTP, URI: "http://127.0.0.1:9/", PassthroughBehavior: tt.behavior}
+			if tt.templates {
+				in.RequestTemplates = map[string]string{"application/json": tmpl}
+			}
+			s, err := Compile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := http.Header{}
+			if tt.contentType != "" {
+				h.Set("Content-Type", tt.contentType)
+			}
+			v := &mapping.Values{Header: h, Body: []byte("raw")}
+			req, err := s.Build(context.Background(), &Input{Values: v, HTTPMethod: "POST", Template: &mappingtemplate.Input{Body: v.Body, Context: &reqctx.Context{}}})
+			if tt.want == "415" {
+				var ge *gatewayresponse.Error
+				if !errors.As(err, &ge) || ge.StatusCode() != 415 {
+					t.Fatalf("err = %v, want 415", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(req.Body) != tt.want {
+				t.Fatalf("body %q, want %q", req.Body, tt.want)
 			}
 		})
 	}
