@@ -289,6 +289,16 @@ func TestCLIErrors(t *testing.T) {
 	}
 }
 
+func TestCLIHelp(t *testing.T) {
+	c := newCLIHarness(t)
+	for _, args := range [][]string{{"deploy", "-h"}, {"stage", "rollback", "--help"}, {"test-invoke", "-h"}} {
+		code, out, errs := c.run(args...)
+		if code != 0 || out != "" || !strings.Contains(errs, "Usage: ferry "+args[0]) || !strings.Contains(errs, "-server") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
+	}
+}
+
 func TestCLITokenSources(t *testing.T) {
 	c := newCLIHarness(t)
 	dir := t.TempDir()

@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "apis", summary: "list the REST APIs", run: runAPIs})
+	register(&command{name: "apis", summary: "list the REST APIs", run: helpOK(runAPIs)})
 }
 
 func runAPIs(ctx context.Context, env *cliEnv, args []string) error {

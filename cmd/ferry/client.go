@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -77,8 +78,19 @@ func parseArgs(fs *flag.FlagSet, args []string, minPos, maxPos int) ([]string, e
 	return pos, nil
 }
 
-// errUsageShown ends a command whose help was asked for; runCLI prints it.
+// errUsageShown ends a command whose help was asked for; helpOK turns it
+// into a success, so `ferry deploy -h` exits 0 like other tools.
 var errUsageShown = errors.New("ferry: usage shown above")
+
+// helpOK wraps an admin command's run function.
+func helpOK(run func(context.Context, *cliEnv, []string) error) func(context.Context, *cliEnv, []string) error {
+	return func(ctx context.Context, env *cliEnv, args []string) error {
+		if err := run(ctx, env, args); !errors.Is(err, errUsageShown) {
+			return err
+		}
+		return nil
+	}
+}
 
 func countWords(minPos, maxPos int) string {
 	switch {

@@ -6,7 +6,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "delete", summary: "delete an api, stage, deployment, domain or mapping", run: runDelete})
+	register(&command{name: "delete", summary: "delete an api, stage, deployment, domain or mapping", run: helpOK(runDelete)})
 }
 
 // deleteKinds lists what can be deleted and the arguments each takes.

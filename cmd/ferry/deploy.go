@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "deploy", summary: "snapshot an API and point a stage at it", run: runDeploy})
+	register(&command{name: "deploy", summary: "snapshot an API and point a stage at it", run: helpOK(runDeploy)})
 }
 
 // runDeploy prints the deployment id alone, for scripts.

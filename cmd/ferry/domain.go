@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "domain", summary: "manage custom domain names and their base path mappings", run: runDomain})
+	register(&command{name: "domain", summary: "manage custom domain names and their base path mappings", run: helpOK(runDomain)})
 }
 
 func runDomain(ctx context.Context, env *cliEnv, args []string) error {

@@ -5,7 +5,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "export", summary: "print an API (or what one of its stages serves) as OpenAPI 3 JSON", run: runExport})
+	register(&command{name: "export", summary: "print an API (or what one of its stages serves) as OpenAPI 3 JSON", run: helpOK(runExport)})
 }
 
 func runExport(ctx context.Context, env *cliEnv, args []string) error {

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "import", summary: "import an OpenAPI document as a new API, or over an existing one (--api-id)", run: runImport})
+	register(&command{name: "import", summary: "import an OpenAPI document as a new API, or over an existing one (--api-id)", run: helpOK(runImport)})
 }
 
 // runImport prints the API id alone so scripts can write

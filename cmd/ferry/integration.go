@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "get-integration", summary: "print a method's integration, as `aws apigateway get-integration` does", run: runGetIntegration})
+	register(&command{name: "get-integration", summary: "print a method's integration, as `aws apigateway get-integration` does", run: helpOK(runGetIntegration)})
 }
 
 func runGetIntegration(ctx context.Context, env *cliEnv, args []string) error {

@@ -13,9 +13,9 @@ import (
 )
 
 func init() {
-	register(&command{name: "stages", summary: "list an API's stages", run: runStages})
-	register(&command{name: "deployments", summary: "list an API's deployments", run: runDeployments})
-	register(&command{name: "stage", summary: "take a stage offline or online, or roll it back to an earlier deployment", run: runStage})
+	register(&command{name: "stages", summary: "list an API's stages", run: helpOK(runStages)})
+	register(&command{name: "deployments", summary: "list an API's deployments", run: helpOK(runDeployments)})
+	register(&command{name: "stage", summary: "take a stage offline or online, or roll it back to an earlier deployment", run: helpOK(runStage)})
 }
 
 func runStages(ctx context.Context, env *cliEnv, args []string) error {

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "test-invoke", summary: "run one request through a method of an API's current definition and show the execution log", run: runTestInvoke})
+	register(&command{name: "test-invoke", summary: "run one request through a method of an API's current definition and show the execution log", run: helpOK(runTestInvoke)})
 }
 
 func runTestInvoke(ctx context.Context, env *cliEnv, args []string) error {
