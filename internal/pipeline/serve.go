@@ -62,6 +62,10 @@ func (s *Stage) Serve(w http.ResponseWriter, r *http.Request, e *Entry) Result {
 
 func (x *exchange) serve(w http.ResponseWriter) {
 	s, r := x.s, x.r
+	if x.e.RequestID != "" {
+		// API Gateway's spelling, kept as is: clients grep for it.
+		w.Header()["x-amzn-RequestId"] = []string{x.e.RequestID}
+	}
 	x.rc = x.context()
 	x.vals.Context = x.rc
 	x.vals.StageVariables = s.vars
@@ -103,7 +107,9 @@ func (x *exchange) serve(w http.ResponseWriter) {
 			return
 		}
 		x.vals.Body = b
-		x.trace.logf("Method request body before transformations: %s", b)
+		if x.trace != nil {
+			x.trace.logf("Method request body before transformations: %s", b)
+		}
 	}
 	if op.validator != nil {
 		err := op.validator.Validate(&methodrequest.Request{
@@ -111,7 +117,9 @@ func (x *exchange) serve(w http.ResponseWriter) {
 			ContentType: r.Header.Get("Content-Type"), Body: x.vals.Body,
 		})
 		if err != nil {
-			x.trace.logf("Request validation failed: %v", gatewayresponse.From(err).Message)
+			if x.trace != nil {
+				x.trace.logf("Request validation failed: %v", gatewayresponse.From(err).Message)
+			}
 			x.fail(w, err)
 			return
 		}
@@ -204,7 +212,9 @@ func (x *exchange) proxyResponse(w http.ResponseWriter, resp *integration.Respon
 		return
 	}
 	_, _ = w.Write(resp.Body)
-	x.trace.logf("Method response body after transformations: %s", resp.Body)
+	if x.trace != nil {
+		x.trace.logf("Method response body after transformations: %s", resp.Body)
+	}
 }
 
 // methodResponse selects and applies the integration response.
@@ -233,8 +243,12 @@ func (x *exchange) methodResponse(w http.ResponseWriter, resp *integration.Respo
 		x.fail(w, err)
 		return
 	}
-	x.trace.logf("Selected integration response %d for selection key %q", ir.Status, key)
-	x.trace.logf("Method response body after transformations: %s", out.Body)
+	if x.trace != nil {
+		x.trace.logf("Selected integration response %d for selection key %q", ir.Status, key)
+	}
+	if x.trace != nil {
+		x.trace.logf("Method response body after transformations: %s", out.Body)
+	}
 	x.trace.headers("Method response headers", out.Header)
 	h := w.Header()
 	for k, vs := range out.Header {
@@ -250,9 +264,13 @@ func (x *exchange) methodResponse(w http.ResponseWriter, resp *integration.Respo
 func (x *exchange) fail(w http.ResponseWriter, err error) {
 	ge := gatewayresponse.From(err)
 	if ge.Cause != nil {
-		x.trace.logf("Execution failed due to configuration error: %v", ge.Cause)
+		if x.trace != nil {
+			x.trace.logf("Execution failed due to configuration error: %v", ge.Cause)
+		}
 	} else {
-		x.trace.logf("Execution failed: %s %s", ge.Type, ge.Message)
+		if x.trace != nil {
+			x.trace.logf("Execution failed: %s %s", ge.Type, ge.Message)
+		}
 	}
 	req := &gatewayresponse.Request{Accept: x.r.Header.Get("Accept")}
 	if x.rc != nil {
@@ -278,7 +296,9 @@ func (x *exchange) fail(w http.ResponseWriter, err error) {
 		}
 	}
 	if rerr != nil {
-		x.trace.logf("Gateway response template failed: %v", rerr)
+		if x.trace != nil {
+			x.trace.logf("Gateway response template failed: %v", rerr)
+		}
 		x.res.Err = errors.Join(x.res.Err, rerr)
 	}
 }

@@ -234,3 +234,40 @@ func TestCompileErrorsNameTheField(t *testing.T) {
 		t.Fatal("Check accepts a bad selection pattern")
 	}
 }
+
+func TestRequestTooLargeAndRequestID(t *testing.T) {
+	m := mock("x")
+	m.MethodIntegration.PassthroughBehavior = model.PassthroughWhenNoMatch
+	api := newAPI(res("/", map[string]*model.Method{"POST": m}))
+	s, err := Compile(api, &model.Stage{StageName: "dev"}, Options{MaxBody: 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := do(t, s, "POST", "/", strings.Repeat("x", 17), nil)
+	if a.status != 413 || a.body != `{"message":"Request Too Long"}` {
+		t.Fatalf("got %d %s", a.status, a.body)
+	}
+	if got := a.header["x-amzn-RequestId"]; len(got) != 1 || got[0] != "req-1" {
+		t.Fatalf("x-amzn-RequestId = %q", got)
+	}
+	a = do(t, s, "POST", "/", strings.Repeat(" ", 16), nil)
+	if a.status != 200 {
+		t.Fatalf("small body: %d %s", a.status, a.body)
+	}
+}
+
+func TestValidationErrorStringInGatewayResponse(t *testing.T) {
+	m := mock("v")
+	m.RequestValidatorID = "b"
+	m.RequestModels = map[string]string{"application/json": "Pet"}
+	api := newAPI(res("/", map[string]*model.Method{"POST": m}))
+	api.RequestValidators = []*model.RequestValidator{{ID: "b", ValidateRequestBody: true}}
+	api.Models = []*model.Model{{Name: "Pet", Schema: `{"type":"object","required":["name"]}`}}
+	api.GatewayResponses = []*model.GatewayResponse{{ResponseType: "BAD_REQUEST_BODY",
+		ResponseTemplates: map[string]string{"application/json": `{"message": "$context.error.validationErrorString"}`}}}
+	s := compile(t, api, nil)
+	a := do(t, s, "POST", "/", `{}`, nil)
+	if a.status != 400 || a.body != `{"message": "[object has missing required properties (["name"])]"}` {
+		t.Fatalf("got %d %s", a.status, a.body)
+	}
+}
