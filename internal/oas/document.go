@@ -1,6 +1,7 @@
 package oas
 
 import (
+	"encoding/json"
 	"net/url"
 	"path"
 	"sort"
@@ -110,6 +111,12 @@ func (im *importer) decode() *document {
 	default:
 		im.errs = append(im.errs, &Error{File: im.opt.Filename, Line: 1, Col: 1, Msg: `not an OpenAPI document: neither "swagger": "2.0" nor "openapi": "3.0.x" is set`})
 		return nil
+	}
+	if info, ok := root.m["info"].(map[string]any); ok {
+		// YAML reads "version: 1.0" as a number; it is still the version.
+		if n, isNum := info["version"].(json.Number); isNum {
+			info["version"] = n.String()
+		}
 	}
 	var info openapi3.Info
 	if root.has("info") && im.reDecode([]string{"info"}, &info) {

@@ -152,3 +152,16 @@ func TestByteOrderMark(t *testing.T) {
 		}
 	}
 }
+
+func TestUnquotedYAMLNumbers(t *testing.T) {
+	doc := "swagger: 2.0\ninfo: {title: numbers, version: 1.0}\npaths:\n  /a:\n    get:\n      responses: {200: {description: ok}}\n" +
+		"      x-amazon-apigateway-integration: {type: mock, timeoutInMillis: 1000, responses: {default: {statusCode: 200}}}\n"
+	api, err := Import([]byte(doc), ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := api.FindResource("/a").ResourceMethods["GET"]
+	if api.RestAPI.Version != "1.0" || m.MethodResponses["200"] == nil || m.MethodIntegration.IntegrationResponses["200"] == nil || m.MethodIntegration.TimeoutInMillis != 1000 {
+		t.Errorf("version %q, method %+v", api.RestAPI.Version, m)
+	}
+}
