@@ -17,7 +17,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "kvm", summary: "manage key-value maps and their encrypted secrets", run: runKVM})
+	register(&command{name: "kvm", summary: "manage key-value maps and their encrypted secrets", run: helpOK(runKVM)})
 }
 
 const kvmUsage = `Usage: ferry kvm SUBCOMMAND [ARGS] [--scope global|api:ID|stage:ID/NAME]

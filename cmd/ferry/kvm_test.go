@@ -245,6 +245,9 @@ func TestCLIKVMUsageErrors(t *testing.T) {
 	if out := c.ok("kvm", "help"); !strings.Contains(out, "--from-stdin") || !strings.Contains(out, "shell history") {
 		t.Fatalf("help:\n%s", out)
 	}
+	if code, _, errs := c.run("kvm", "put", "-h"); code != 0 || !strings.Contains(errs, "--from-file") {
+		t.Fatalf("kvm put -h: exit %d, usage %q", code, errs)
+	}
 }
 
 // TestDeployChecksKVMCredentials deploys an API whose AWS integration takes
