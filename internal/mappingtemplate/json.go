@@ -1,11 +1,9 @@
 package mappingtemplate
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -16,9 +14,12 @@ import (
 // decodeJSON turns a JSON document into template values the way API
 // Gateway's JSONPath sees it: objects keep their key order and print
 // Java-style, arrays print as JSON, integers stay integers.
+//
+// The document is validated first, then read by a small scanner that
+// trusts that validation; encoding/json's token reader allocates for
+// every token, which dominated the render of array-heavy bodies.
 func decodeJSON(data []byte) (any, error) {
 	if !json.Valid(data) {
-		// Unmarshal words syntax errors better than the token reader.
 		var v any
 		err := json.Unmarshal(data, &v)
 		var se *json.SyntaxError
@@ -27,14 +28,10 @@ func decodeJSON(data []byte) (any, error) {
 		}
 		return nil, fmt.Errorf("invalid JSON: %v", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	v, err := decodeValue(dec, 0)
+	d := jsonReader{data: data}
+	v, err := d.value(0)
 	if err != nil {
 		return nil, err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("invalid JSON: unexpected data after the top-level value at offset %d", dec.InputOffset())
 	}
 	return v, nil
 }
@@ -42,67 +39,139 @@ func decodeJSON(data []byte) (any, error) {
 // maxJSONDepth keeps hostile bodies from exhausting the stack.
 const maxJSONDepth = 512
 
-func decodeValue(dec *json.Decoder, depth int) (any, error) {
+type jsonReader struct {
+	data []byte
+	pos  int
+}
+
+func (d *jsonReader) skipSpace() {
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case ' ', '\t', '\n', '\r':
+			d.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (d *jsonReader) value(depth int) (any, error) {
 	if depth > maxJSONDepth {
 		return nil, fmt.Errorf("invalid JSON: nested deeper than %d levels", maxJSONDepth)
 	}
-	tok, err := dec.Token()
+	d.skipSpace()
+	if d.pos >= len(d.data) {
+		return nil, errors.New("invalid JSON: unexpected end of input")
+	}
+	switch c := d.data[d.pos]; {
+	case c == '{':
+		d.pos++
+		m := vtl.NewMap(4)
+		for {
+			d.skipSpace()
+			if d.data[d.pos] == '}' {
+				d.pos++
+				return m, nil
+			}
+			if d.data[d.pos] == ',' {
+				d.pos++
+				d.skipSpace()
+			}
+			k, err := d.str()
+			if err != nil {
+				return nil, err
+			}
+			d.skipSpace()
+			d.pos++ // ':'
+			v, err := d.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			m.Put(k, v)
+		}
+	case c == '[':
+		d.pos++
+		l := &vtl.List{JSON: true}
+		for {
+			d.skipSpace()
+			if d.data[d.pos] == ']' {
+				d.pos++
+				return l, nil
+			}
+			if d.data[d.pos] == ',' {
+				d.pos++
+			}
+			v, err := d.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			l.Items = append(l.Items, v)
+		}
+	case c == '"':
+		return d.str()
+	case c == 't':
+		d.pos += 4
+		return true, nil
+	case c == 'f':
+		d.pos += 5
+		return false, nil
+	case c == 'n':
+		d.pos += 4
+		return nil, nil
+	default:
+		return d.number()
+	}
+}
+
+func (d *jsonReader) str() (string, error) {
+	start := d.pos
+	d.pos++
+	escaped := false
+	for d.pos < len(d.data) {
+		switch d.data[d.pos] {
+		case '\\':
+			escaped = true
+			d.pos += 2
+			continue
+		case '"':
+			d.pos++
+			if !escaped {
+				return string(d.data[start+1 : d.pos-1]), nil
+			}
+			var s string
+			if err := json.Unmarshal(d.data[start:d.pos], &s); err != nil {
+				return "", fmt.Errorf("invalid JSON string: %v", err)
+			}
+			return s, nil
+		}
+		d.pos++
+	}
+	return "", errors.New("invalid JSON: unterminated string")
+}
+
+func (d *jsonReader) number() (any, error) {
+	start := d.pos
+	isFloat := false
+	for d.pos < len(d.data) {
+		c := d.data[d.pos]
+		if c == '.' || c == 'e' || c == 'E' {
+			isFloat = true
+		} else if !(c >= '0' && c <= '9' || c == '-' || c == '+') {
+			break
+		}
+		d.pos++
+	}
+	s := string(d.data[start:d.pos])
+	if !isFloat {
+		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return i, nil
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("invalid JSON: unexpected end of input")
-		}
-		return nil, fmt.Errorf("invalid JSON: %v", err)
+		return nil, fmt.Errorf("invalid JSON number %s", s)
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		switch t {
-		case '{':
-			m := vtl.NewMap(4)
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, fmt.Errorf("invalid JSON: %v", err)
-				}
-				k, _ := kt.(string)
-				v, err := decodeValue(dec, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				m.Put(k, v)
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, fmt.Errorf("invalid JSON: %v", err)
-			}
-			return m, nil
-		case '[':
-			l := &vtl.List{JSON: true}
-			for dec.More() {
-				v, err := decodeValue(dec, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				l.Items = append(l.Items, v)
-			}
-			if _, err := dec.Token(); err != nil {
-				return nil, fmt.Errorf("invalid JSON: %v", err)
-			}
-			return l, nil
-		}
-		return nil, fmt.Errorf("invalid JSON: unexpected %q", t)
-	case json.Number:
-		s := string(t)
-		if !strings.ContainsAny(s, ".eE") {
-			if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-				return i, nil
-			}
-		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return nil, fmt.Errorf("invalid JSON number %s", s)
-		}
-		return f, nil
-	}
-	return tok, nil // string, bool or nil
+	return f, nil
 }
 
 // jsonPath is a compiled JSONPath expression and whether it names at most

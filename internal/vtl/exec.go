@@ -270,10 +270,7 @@ func (s *state) foreach(n *ForeachNode) error {
 	case *List:
 		items = c.Items
 	case *Map:
-		items = make([]any, 0, c.Len())
-		for _, k := range c.keys {
-			items = append(items, c.vals[k])
-		}
+		items = c.vals
 	default:
 		return nil
 	}

@@ -413,8 +413,8 @@ func mapMethod(m *Map, name string, args []any) (any, bool, error) {
 		return m.Put(key(), args[1]), true, nil
 	case name == "putAll" && len(args) == 1:
 		if o, ok := args[0].(*Map); ok {
-			for _, k := range o.keys {
-				m.Put(k, o.vals[k])
+			for i, k := range o.keys {
+				m.Put(k, o.vals[i])
 			}
 			return nil, true, nil
 		}
@@ -424,8 +424,8 @@ func mapMethod(m *Map, name string, args []any) (any, bool, error) {
 		_, ok := m.Get(key())
 		return ok, true, nil
 	case name == "containsValue" && len(args) == 1:
-		for _, k := range m.keys {
-			if javaEquals(m.vals[k], args[0]) {
+		for _, v := range m.vals {
+			if javaEquals(v, args[0]) {
 				return true, true, nil
 			}
 		}
@@ -438,18 +438,18 @@ func mapMethod(m *Map, name string, args []any) (any, bool, error) {
 		return l, true, nil
 	case name == "values" && len(args) == 0:
 		l := &List{Items: make([]any, len(m.keys))}
-		for i, k := range m.keys {
-			l.Items[i] = m.vals[k]
+		for i := range m.keys {
+			l.Items[i] = m.vals[i]
 		}
 		return l, true, nil
 	case name == "entrySet" && len(args) == 0:
 		l := &List{Items: make([]any, len(m.keys))}
 		for i, k := range m.keys {
-			l.Items[i] = &entry{Key: k, Value: m.vals[k]}
+			l.Items[i] = &entry{Key: k, Value: m.vals[i]}
 		}
 		return l, true, nil
 	case name == "clear" && len(args) == 0:
-		m.keys, m.vals = m.keys[:0], map[string]any{}
+		m.keys, m.vals, m.index = m.keys[:0], m.vals[:0], nil
 		return nil, true, nil
 	case name == "toString" && len(args) == 0:
 		return ToString(m), true, nil

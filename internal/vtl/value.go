@@ -42,14 +42,18 @@ type List struct {
 }
 
 // Map is an insertion-ordered map shared by reference, like Java's
-// LinkedHashMap, printed Java-style: {a=1, b=2}.
+// LinkedHashMap, printed Java-style: {a=1, b=2}. Small maps (most JSON
+// objects) are searched linearly; an index is built past smallMap entries.
 type Map struct {
-	keys []string
-	vals map[string]any
+	keys  []string
+	vals  []any
+	index map[string]int
 }
 
+const smallMap = 8
+
 // NewMap returns an empty Map with room for n entries.
-func NewMap(n int) *Map { return &Map{keys: make([]string, 0, n), vals: make(map[string]any, n)} }
+func NewMap(n int) *Map { return &Map{keys: make([]string, 0, n), vals: make([]any, 0, n)} }
 
 // Len returns the number of entries.
 func (m *Map) Len() int { return len(m.keys) }
@@ -57,34 +61,64 @@ func (m *Map) Len() int { return len(m.keys) }
 // Keys returns the keys in insertion order; the caller must not modify it.
 func (m *Map) Keys() []string { return m.keys }
 
+func (m *Map) find(key string) int {
+	if m.index != nil {
+		if i, ok := m.index[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, k := range m.keys {
+		if k == key {
+			return i
+		}
+	}
+	return -1
+}
+
 // Get returns the value of key.
 func (m *Map) Get(key string) (any, bool) {
-	v, ok := m.vals[key]
-	return v, ok
+	if i := m.find(key); i >= 0 {
+		return m.vals[i], true
+	}
+	return nil, false
 }
 
 // Put sets key, keeping its place when it exists, and returns the previous value.
 func (m *Map) Put(key string, v any) any {
-	old, ok := m.vals[key]
-	if !ok {
-		m.keys = append(m.keys, key)
+	if i := m.find(key); i >= 0 {
+		old := m.vals[i]
+		m.vals[i] = v
+		return old
 	}
-	m.vals[key] = v
-	return old
+	m.keys = append(m.keys, key)
+	m.vals = append(m.vals, v)
+	if m.index != nil {
+		m.index[key] = len(m.keys) - 1
+	} else if len(m.keys) > smallMap {
+		m.reindex()
+	}
+	return nil
+}
+
+func (m *Map) reindex() {
+	m.index = make(map[string]int, len(m.keys))
+	for i, k := range m.keys {
+		m.index[k] = i
+	}
 }
 
 // Remove deletes key and returns its value.
 func (m *Map) Remove(key string) any {
-	old, ok := m.vals[key]
-	if !ok {
+	i := m.find(key)
+	if i < 0 {
 		return nil
 	}
-	delete(m.vals, key)
-	for i, k := range m.keys {
-		if k == key {
-			m.keys = append(m.keys[:i:i], m.keys[i+1:]...)
-			break
-		}
+	old := m.vals[i]
+	m.keys = append(m.keys[:i:i], m.keys[i+1:]...)
+	m.vals = append(m.vals[:i:i], m.vals[i+1:]...)
+	if m.index != nil {
+		m.reindex()
 	}
 	return old
 }
@@ -167,7 +201,7 @@ func writeValue(b *strings.Builder, v any, depth int) {
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
-			writeValue(b, v.vals[k], depth+1)
+			writeValue(b, v.vals[i], depth+1)
 		}
 		b.WriteByte('}')
 	case *entry:
@@ -238,7 +272,7 @@ func writeJSON(b *strings.Builder, v any, depth int) {
 			}
 			writeJSONString(b, k)
 			b.WriteByte(':')
-			writeJSON(b, v.vals[k], depth+1)
+			writeJSON(b, v.vals[i], depth+1)
 		}
 		b.WriteByte('}')
 	case float64:
