@@ -9,6 +9,7 @@ mkdir -p "$TOOLS/bin"
 
 need_apt=()
 [ -f /usr/share/java/velocity.jar ] || need_apt+=(velocity)
+command -v javac >/dev/null || need_apt+=(openjdk-17-jdk-headless)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-deps: apt-get install ${need_apt[*]}"
   apt-get update -qq
