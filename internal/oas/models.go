@@ -23,8 +23,6 @@ var modelName = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-func compileRegexp(s string) (*regexp.Regexp, error) { return regexp.Compile(s) }
-
 // buildModels makes a model of every named schema.
 func (im *importer) buildModels() {
 	for _, name := range im.doc.schemas {

@@ -1,6 +1,7 @@
 package oas
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 
@@ -87,7 +88,7 @@ func (im *importer) buildAuthorizers() {
 			a.JWT = im.jwtConfig(o)
 		}
 		if a.IdentityValidationExpression != "" {
-			if _, err := compileRegexp(a.IdentityValidationExpression); err != nil {
+			if _, err := regexp.Compile(a.IdentityValidationExpression); err != nil {
 				im.errorf(o.at("identityValidationExpression"), "%q does not compile: %v", a.IdentityValidationExpression, err)
 			}
 		}
