@@ -101,6 +101,29 @@ func (s *Set) lookup(t Type, status int) *custom {
 	return nil
 }
 
+// status applies the API's status codes: the type's own customization,
+// else that of DEFAULT_4XX or DEFAULT_5XX, which API Gateway applies to every
+// type of its class that does not set one.
+func (s *Set) status(t Type, status int) int {
+	if s == nil {
+		return status
+	}
+	if c, ok := s.byType[t]; ok && c.status != 0 {
+		return c.status
+	}
+	var class *custom
+	switch {
+	case status >= 400 && status < 500:
+		class = s.byType[Default4XX]
+	case status >= 500:
+		class = s.byType[Default5XX]
+	}
+	if class != nil && class.status != 0 {
+		return class.status
+	}
+	return status
+}
+
 // Write answers err. It is the one place an error becomes a response. It
 // returns the status written and, when a customized template could not be
 // rendered, the reason (the default body is sent instead).
@@ -108,11 +131,7 @@ func (s *Set) Write(ctx context.Context, w http.ResponseWriter, err error, req *
 	ge := From(err)
 	status := ge.StatusCode()
 	c := s.lookup(ge.Type, status)
-	if c != nil {
-		if own, ok := s.byType[ge.Type]; ok && own == c && c.status != 0 {
-			status = c.status
-		}
-	}
+	status = s.status(ge.Type, status)
 	var rc *reqctx.Context
 	if req != nil && req.Values != nil {
 		rc = req.Values.Context

@@ -92,13 +92,13 @@ func TestCustomization(t *testing.T) {
 		{"own customization", New(AccessDenied, nil), 401,
 			map[string]string{"WWW-Authenticate": "Bearer", "X-Req": "r1", "X-Stage": "dev", "X-Rid": "rid"},
 			`{"message":"User is not authorized to access this resource"}`},
-		{"inherits DEFAULT_4XX headers, keeps its status", New(Throttled, nil), 429,
+		{"inherits DEFAULT_4XX headers and status", New(Throttled, nil), 499,
 			map[string]string{"Access-Control-Allow-Origin": "*"}, `{"message":"Too Many Requests"}`},
 		{"DEFAULT_4XX itself", New(Default4XX, nil), 499, map[string]string{"Access-Control-Allow-Origin": "*"}, `{"message":"Bad Request"}`},
 		{"5xx untouched", New(IntegrationTimeout, errors.New("slow")), 504,
 			map[string]string{"Access-Control-Allow-Origin": ""}, `{"message":"Endpoint request timed out"}`},
 		{"foreign error is internal", errors.New("boom: secret detail"), 500, nil, `{"message":"Internal server error"}`},
-		{"message is JSON-escaped", Newf(BadRequestParameters, `Missing required request parameters: ["q"]`), 400, nil,
+		{"message is JSON-escaped", Newf(BadRequestParameters, `Missing required request parameters: ["q"]`), 499, nil,
 			`{"message":"Missing required request parameters: [\"q\"]"}`},
 	}
 	for _, tt := range tests {
