@@ -121,14 +121,24 @@ func (v *Validator) Validate(r *Request) error {
 	return v.validateBody(r)
 }
 
+// present reports whether a required parameter is there and not blank, the
+// two things API Gateway's validator checks.
 func present(r *Request, p required) bool {
 	switch p.kind {
 	case "path":
-		return r.Path[p.name] != ""
+		return strings.TrimSpace(r.Path[p.name]) != ""
 	case "querystring", "multivaluequerystring":
-		_, ok := r.Query[p.name]
-		return ok
+		return anyNonBlank(r.Query[p.name])
 	default:
-		return len(r.Header.Values(p.name)) > 0
+		return anyNonBlank(r.Header.Values(p.name))
 	}
+}
+
+func anyNonBlank(vs []string) bool {
+	for _, v := range vs {
+		if strings.TrimSpace(v) != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -63,7 +63,7 @@ func TestParameters(t *testing.T) {
 	}{
 		{"all missing", "", nil, nil, "Missing required request parameters: [X-Key, id, Message, TopicArn]"},
 		{"one missing", "Message=m", http.Header{"X-Key": {"k"}}, map[string]string{"id": "1"}, "Missing required request parameters: [TopicArn]"},
-		{"empty query value counts as present", "Message=&TopicArn=t", http.Header{"X-Key": {"k"}}, map[string]string{"id": "1"}, ""},
+		{"blank values are missing", "Message=&TopicArn=%20", http.Header{"X-Key": {""}}, map[string]string{"id": "1"}, "Missing required request parameters: [X-Key, Message, TopicArn]"},
 		{"body is not checked by this validator", "Message=m&TopicArn=t", http.Header{"X-Key": {"k"}}, map[string]string{"id": "1"}, ""},
 	}
 	for _, tt := range tests {
