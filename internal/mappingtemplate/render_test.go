@@ -29,6 +29,7 @@ func TestRender(t *testing.T) {
 	}{
 		{"json scalar", `$input.json('$.s') $input.json('$.n') $input.json('$.f') $input.json('$.t') $input.json('$.z')`, `"x\"y" 10 2.5 true null`, nil},
 		{"json containers", `$input.json('$.a') $input.json('$.e') $input.json('$.o')`, `{"b":[1,2,{"c":"d"}]} [] {}`, nil},
+		{"json escapes as json-smart", `$input.json('$.u') $input.path('$.l')`, `"http:\/\/x\u2028" ["a\/b"]`, &Input{Body: []byte(`{"u":"http://x\u2028","l":["a/b"]}`)}},
 		{"json bracket path", `$input.json("$['a']['b'][2]")`, `{"c":"d"}`, nil},
 		{"json indefinite", `$input.json('$.a.b[*]') $input.json('$..c')`, `[1,2,{"c":"d"}] ["d"]`, nil},
 		{"json filter", `$input.json('$.a.b[?(@.c)]')`, `[{"c":"d"}]`, nil},

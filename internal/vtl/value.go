@@ -242,7 +242,7 @@ func (e *entry) Call(name string, args []any) (any, bool, error) {
 }
 
 // WriteJSON appends v as compact JSON, the way json-smart serialises what
-// API Gateway's JSONPath returns: no spaces, "/" not escaped.
+// API Gateway's JSONPath returns: no spaces, keys always quoted.
 func WriteJSON(b *strings.Builder, v any) { writeJSON(b, v, 0) }
 
 func writeJSON(b *strings.Builder, v any, depth int) {
@@ -288,16 +288,20 @@ func writeJSON(b *strings.Builder, v any, depth int) {
 	}
 }
 
+// writeJSONString quotes s as json-smart does by default: besides the
+// usual escapes, '/' becomes "\/" and the C0, DEL-C1 and U+2000-U+20FF
+// ranges become \uXXXX.
 func writeJSONString(b *strings.Builder, s string) {
 	const hex = "0123456789ABCDEF"
 	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch c {
+	for _, r := range s {
+		switch r {
 		case '"':
 			b.WriteString(`\"`)
 		case '\\':
 			b.WriteString(`\\`)
+		case '/':
+			b.WriteString(`\/`)
 		case '\n':
 			b.WriteString(`\n`)
 		case '\r':
@@ -309,13 +313,15 @@ func writeJSONString(b *strings.Builder, s string) {
 		case '\f':
 			b.WriteString(`\f`)
 		default:
-			if c < 0x20 || c == 0x7f {
-				b.WriteString(`\u00`)
-				b.WriteByte(hex[c>>4])
-				b.WriteByte(hex[c&15])
+			if r < 0x20 || r >= 0x7f && r <= 0x9f || r >= 0x2000 && r <= 0x20ff {
+				b.WriteString(`\u`)
+				b.WriteByte(hex[r>>12&15])
+				b.WriteByte(hex[r>>8&15])
+				b.WriteByte(hex[r>>4&15])
+				b.WriteByte(hex[r&15])
 				continue
 			}
-			b.WriteByte(c)
+			b.WriteRune(r)
 		}
 	}
 	b.WriteByte('"')

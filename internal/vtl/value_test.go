@@ -66,7 +66,7 @@ func TestPrintValues(t *testing.T) {
 	}{
 		{"map", m, `{a=x, b=[1,"s",null]}`, `{"a":"x","b":[1,"s",null]}`},
 		{"java list", &List{Items: []any{"a", m, nil, true, 2.0}}, `[a, {a=x, b=[1,"s",null]}, null, true, 2.0]`, `["a",{"a":"x","b":[1,"s",null]},null,true,2.0]`},
-		{"escapes", "q\"\\\n\t\x01/é", "q\"\\\n\t\x01/é", `"q\"\\\n\t\u0001/é"`},
+		{"escapes", "q\"\\\n\t\x01/é\u2028\u0085", "q\"\\\n\t\x01/é\u2028\u0085", `"q\"\\\n\t\u0001\/é\u2028\u0085"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
