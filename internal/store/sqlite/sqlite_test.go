@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -123,4 +124,68 @@ func TestOpenErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Two Backends on one file stand for two ferry processes (a restart that
+// overlaps a shutdown): SQLite's lock and the busy timeout must keep their
+// read-modify-write transactions from losing updates.
+func TestTwoHandlesOneFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "ferry.db")
+	a := openPath(t, path)
+	b := openPath(t, path)
+	ctx := context.Background()
+	if err := a.Txn(ctx, func(tx store.Tx) error { return tx.Put("n", []byte("0")) }); err != nil {
+		t.Fatal(err)
+	}
+	const perHandle = 50
+	errs := make(chan error, 2)
+	for _, h := range []*sqlite.Backend{a, b} {
+		go func() {
+			for range perHandle {
+				err := h.Txn(ctx, func(tx store.Tx) error {
+					v, err := tx.Get("n")
+					if err != nil {
+						return err
+					}
+					n, err := strconv.Atoi(string(v))
+					if err != nil {
+						return err
+					}
+					return tx.Put("n", []byte(strconv.Itoa(n+1)))
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []byte
+	if err := b.Txn(ctx, func(tx store.Tx) error { var err error; got, err = tx.Get("n"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != strconv.Itoa(2*perHandle) {
+		t.Fatalf("counter = %s, want %d: an update was lost between handles", got, 2*perHandle)
+	}
+	ra, _ := a.Revision(ctx)
+	rb, _ := b.Revision(ctx)
+	if ra != rb || ra < 2*perHandle {
+		t.Fatalf("revisions seen by the two handles: %d and %d, want equal and at least %d", ra, rb, 2*perHandle)
+	}
+}
+
+func openPath(t *testing.T, path string) *sqlite.Backend {
+	t.Helper()
+	b, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
 }
