@@ -193,8 +193,11 @@ func pathTarget(base *url.URL, in RequestInput) (*url.URL, error) {
 }
 
 // substitute replaces {name} with the escaped path parameter and {name+}
-// with the parameter escaped segment by segment, keeping its slashes. A
-// placeholder with no value is an error: AWS would reach the wrong object.
+// with the parameter escaped segment by segment, keeping its slashes. S3
+// keys always keep their slashes, as the SDKs send them: S3 reads "%2F" as
+// "/" anyway, and a signature over the escaped form would not match the
+// canonical path S3 computes. A placeholder with no value is an error: AWS
+// would reach the wrong object.
 func substitute(s string, params map[string]string, u ServiceURI) (string, error) {
 	var b strings.Builder
 	for {
@@ -209,7 +212,7 @@ func substitute(s string, params map[string]string, u ServiceURI) (string, error
 		}
 		b.WriteString(s[:open])
 		name := s[open+1 : open+end]
-		greedy := strings.HasSuffix(name, "+")
+		greedy := strings.HasSuffix(name, "+") || u.Service == "s3"
 		name = strings.TrimSuffix(name, "+")
 		v, ok := params[name]
 		if !ok {

@@ -93,7 +93,7 @@ func TestBuildRequest(t *testing.T) {
 			name: "s3 virtual host",
 			uri:  "arn:aws:apigateway:us-east-1:mybucket.s3:path/{key}", method: "put",
 			base: "https://s3.us-east-1.amazonaws.com", body: "file", pathParams: map[string]string{"key": "a b/c.txt"},
-			wantMethod: "PUT", wantURL: "https://mybucket.s3.us-east-1.amazonaws.com/a%20b%2Fc.txt", wantBody: "file",
+			wantMethod: "PUT", wantURL: "https://mybucket.s3.us-east-1.amazonaws.com/a%20b/c.txt", wantBody: "file",
 		},
 		{
 			name: "s3 path style on an overridden endpoint, greedy key",
@@ -171,5 +171,19 @@ func TestBuildRequestErrors(t *testing.T) {
 				t.Fatalf("err = %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestBuildRequestEscapesNonS3PathParams(t *testing.T) {
+	req, err := BuildRequest(context.Background(), RequestInput{
+		URI:        mustURI(t, "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/{fn}/invocations"),
+		HTTPMethod: "POST", BaseURL: "https://lambda.us-east-1.amazonaws.com",
+		PathParams: map[string]string{"fn": "a/b c"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "/2015-03-31/functions/a%2Fb%20c/invocations"; req.URL.EscapedPath() != want {
+		t.Fatalf("path %s, want %s", req.URL.EscapedPath(), want)
 	}
 }

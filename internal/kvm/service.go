@@ -43,7 +43,7 @@ type Service struct {
 	now   func() time.Time
 
 	// rotating is held for writing while a rotation runs, so that no Put
-	// seals with a key the rotation is about to retire.
+	// seals, and no Get opens, with a key the rotation is about to retire.
 	rotating sync.RWMutex
 }
 
@@ -127,6 +127,10 @@ func (s *Service) Put(ctx context.Context, scope, mapName, key string, value []b
 // It is for ferry's own use (credentials); never hand the result to a
 // client or a template.
 func (s *Service) Get(ctx context.Context, scope, mapName, key string) (Secret, error) {
+	// A value read just before a rotation commits is sealed with the key the
+	// rotation then retires: hold rotation off until it is opened.
+	s.rotating.RLock()
+	defer s.rotating.RUnlock()
 	m, raw, err := s.getEntry(ctx, scope, mapName, key)
 	if err != nil {
 		return Secret{}, err

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ferrygw/ferry/internal/store"
@@ -284,5 +285,69 @@ func TestSecretsAreRedacted(t *testing.T) {
 	}
 	if !strings.Contains(outputs["%v"], "redacted") {
 		t.Errorf("%%v = %q, want a placeholder", outputs["%v"])
+	}
+}
+
+// TestRotateKeyWhileServing reads and writes from several goroutines while
+// keys rotate: no read may fail and every value must end sealed with the
+// last key.
+func TestRotateKeyWhileServing(t *testing.T) {
+	ctx := context.Background()
+	s, st, keys := newTestService(t, KeyConfig{})
+	want := seedMaps(t, s, 3)
+	stop := make(chan struct{})
+	errs := make(chan error, 16)
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for loc, v := range want {
+					got, err := s.Get(ctx, loc.Scope, loc.Map, loc.Key)
+					if err != nil || string(got.Bytes()) != v {
+						errs <- fmt.Errorf("reader %d: %s: %v", i, loc, err)
+						return
+					}
+				}
+				if err := s.Put(ctx, ScopeGlobal, "m-true", "k0", []byte(want[Location{ScopeGlobal, "m-true", "k0"}])); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for range 5 {
+		if _, err := s.RotateKey(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	active := keys.Keyring().Active()
+	sealed := 0
+	for _, raw := range st.raw(t) {
+		if raw[0] != sealVersion { // a plain map's text
+			continue
+		}
+		sealed++
+		if id, err := SealedWith(raw); err != nil || id != active {
+			t.Fatalf("a value is sealed with %s, not the active key %s (%v)", id, active, err)
+		}
+	}
+	if sealed != 9 {
+		t.Fatalf("%d sealed values, want 9", sealed)
+	}
+	if n := len(keys.Keyring().Keys()); n != 1 {
+		t.Fatalf("%d keys left after rotations, want 1", n)
 	}
 }
