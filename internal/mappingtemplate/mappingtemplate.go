@@ -114,10 +114,12 @@ func (t *Template) Render(ctx context.Context, in *Input, lim Limits) ([]byte, e
 	var out strings.Builder
 	out.Grow(t.sizeHint)
 	err := t.t.Execute(&out, vars, vtl.Limits{
-		MaxOutput:    lim.MaxOutput,
-		Deadline:     time.Now().Add(lim.MaxDuration),
-		MaxForeach:   MaxForeach,
-		ForeachError: true,
+		MaxOutput:  lim.MaxOutput,
+		Deadline:   time.Now().Add(lim.MaxDuration),
+		MaxForeach: MaxForeach,
+		// API Gateway, like Velocity's directive.foreach.maxloops, ends
+		// the loop after its 1000th iteration rather than failing.
+		ForeachError: false,
 		Context:      ctx,
 	})
 	if err != nil {
