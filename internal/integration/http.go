@@ -31,7 +31,7 @@ func NewHTTP(cfg Config) (Backend, error) {
 	}
 	rt := cfg.Transport
 	if rt == nil {
-		rt = http.DefaultTransport.(*http.Transport).Clone()
+		rt = SharedTransport()
 	}
 	if in.TLSConfig != nil && in.TLSConfig.InsecureSkipVerification {
 		t, ok := rt.(*http.Transport)

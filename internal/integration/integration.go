@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ferrygw/ferry/internal/model"
@@ -59,7 +60,7 @@ type Config struct {
 	Integration *model.Integration
 	// Where names the method in errors ("GET /pets").
 	Where string
-	// Transport sends HTTP requests; nil uses a clone of http.DefaultTransport.
+	// Transport sends HTTP requests; nil uses SharedTransport.
 	Transport http.RoundTripper
 	// Logger receives diagnostics; nil discards them.
 	Logger *slog.Logger
@@ -101,6 +102,19 @@ func (f Factories) Build(cfg Config) (Backend, error) {
 		return nil, fmt.Errorf("integration.type %q is not supported (supported: %s)", typ, strings.Join(known, ", "))
 	}
 	return fac(cfg)
+}
+
+var (
+	sharedOnce      sync.Once
+	sharedTransport *http.Transport
+)
+
+// SharedTransport is the transport backends use when none is configured:
+// one per process, so that recompiling a stage on every deployment keeps
+// the same connection pools instead of leaking new ones.
+func SharedTransport() *http.Transport {
+	sharedOnce.Do(func() { sharedTransport = http.DefaultTransport.(*http.Transport).Clone() })
+	return sharedTransport
 }
 
 // timeoutOf is the integration's timeout.

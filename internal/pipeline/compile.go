@@ -3,7 +3,6 @@ package pipeline
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 
@@ -64,7 +63,7 @@ func Compile(api *model.API, stage *model.Stage, opt Options) (*Stage, error) {
 		opt.Integrations = integration.Defaults()
 	}
 	if opt.Transport == nil {
-		opt.Transport = http.DefaultTransport.(*http.Transport).Clone()
+		opt.Transport = integration.SharedTransport()
 	}
 	s := &Stage{
 		apiID:   api.RestAPI.ID,

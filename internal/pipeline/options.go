@@ -14,8 +14,8 @@ const DefaultMaxBody = 10 << 20
 
 // Options configures compilation and serving.
 type Options struct {
-	// Transport sends requests to HTTP and HTTP_PROXY backends; nil uses a
-	// clone of http.DefaultTransport shared by the stage.
+	// Transport sends requests to HTTP and HTTP_PROXY backends; nil uses
+	// integration.SharedTransport(), one pool for the whole process.
 	Transport http.RoundTripper
 	// Integrations builds a backend per integration type; nil means
 	// integration.Defaults() (MOCK, HTTP, HTTP_PROXY). Add AWS and AWS_PROXY here.
