@@ -105,3 +105,27 @@ func BenchmarkMatch(b *testing.B) {
 		r.Match("/pets/7/toys")
 	}
 }
+
+func FuzzMatch(f *testing.F) {
+	r, err := New(paths)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"/", "/pets/7/toys", "/files/a%2F/b", "//", "/pets/%zz", "/a%20b/", "/files/" + "x/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		idx, params := r.Match(p)
+		if idx < -1 || idx >= len(paths) {
+			t.Fatalf("Match(%q) = %d", p, idx)
+		}
+		if idx == -1 && params != nil {
+			t.Fatalf("Match(%q) gave parameters without a resource", p)
+		}
+		for _, ps := range params {
+			if ps.Value == "" {
+				t.Fatalf("Match(%q) gave an empty parameter %q", p, ps.Name)
+			}
+		}
+	})
+}
