@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"github.com/ferrygw/ferry/internal/kvm"
 	"github.com/ferrygw/ferry/internal/store"
@@ -373,5 +374,36 @@ func TestDefaultChain(t *testing.T) {
 	r, _ = NewResolver(Config{}, nil, failing)
 	if _, err := r.Retrieve(context.Background(), "", Where{}); err == nil || !strings.Contains(err.Error(), "load the SDK's default configuration") {
 		t.Fatalf("failing loader: %v", err)
+	}
+}
+
+// TestKMSClientEndpoint checks that the KMS client for the master-key
+// envelope goes where the endpoint overrides say, signed for KMS.
+func TestKMSClientEndpoint(t *testing.T) {
+	var got *http.Request
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		w.WriteHeader(400)
+		fmt.Fprint(w, `{"__type":"NotFoundException","message":"no such key"}`)
+	}))
+	defer srv.Close()
+	r, err := NewResolver(Config{Region: "eu-central-1"}, nil,
+		WithGetenv(envOf(map[string]string{"AWS_ENDPOINT_URL_KMS": srv.URL})),
+		baseWith("", credentials.NewStaticCredentialsProvider("AKIDKMS", "kms-secret", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := r.KMSClient(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Decrypt(context.Background(), &kms.DecryptInput{CiphertextBlob: []byte("x")})
+	if err == nil || !strings.Contains(err.Error(), "NotFoundException") {
+		t.Fatalf("Decrypt: %v, want the server's NotFoundException", err)
+	}
+	if got == nil || got.Header.Get("X-Amz-Target") != "TrentService.Decrypt" ||
+		!strings.Contains(got.Header.Get("Authorization"), "/eu-central-1/kms/aws4_request") {
+		t.Fatalf("request %v did not reach the override as a signed KMS call", got)
 	}
 }
