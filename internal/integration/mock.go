@@ -22,7 +22,8 @@ func mock(_ context.Context, req *Request) (*Response, error) {
 	if err != nil {
 		return nil, gatewayresponse.Internal(err)
 	}
-	return &Response{Status: status, Header: http.Header{}}, nil
+	// A mock answers no headers; a nil Header reads as empty.
+	return &Response{Status: status}, nil
 }
 
 // MockStatus reads the statusCode a MOCK request body asks for. An empty

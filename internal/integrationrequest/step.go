@@ -136,7 +136,7 @@ func (s *Step) Build(ctx context.Context, in *Input) (*integration.Request, erro
 		out.Header = http.Header{}
 	}
 	var query url.Values
-	pathParams := map[string]string{}
+	var pathParams map[string]string // made on first use: most methods map no path
 	for i := range s.params {
 		p := &s.params[i]
 		vals, err := p.source.Eval(v)
@@ -149,6 +149,9 @@ func (s *Step) Build(ctx context.Context, in *Input) (*integration.Request, erro
 		switch p.target.Kind {
 		case mapping.RequestPath:
 			keepSlash := p.source.Kind == mapping.RequestPath && p.source.Name == v.Greedy && v.Greedy != ""
+			if pathParams == nil {
+				pathParams = map[string]string{}
+			}
 			pathParams[p.target.Name] = escapePath(strings.Join(vals, ","), keepSlash)
 		case mapping.RequestQuery:
 			if query == nil {
@@ -184,6 +187,9 @@ func (s *Step) Build(ctx context.Context, in *Input) (*integration.Request, erro
 			query[k] = []string{x}
 		}
 		for k, x := range ro.Path {
+			if pathParams == nil {
+				pathParams = map[string]string{}
+			}
 			pathParams[k] = escapePath(x, true)
 		}
 	}
