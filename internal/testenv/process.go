@@ -16,17 +16,34 @@ import (
 	"time"
 )
 
-// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago. The
-// server started on it may still lose a race with another process; start
-// reports that as a failure with the server's own output.
+// handedOut holds every port FreePort returned in this test binary, so two
+// calls in a row (a server's API and console ports) never return the same one.
+var (
+	handedOutMu sync.Mutex
+	handedOut   = map[int]bool{}
+)
+
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago and that
+// no earlier call returned. The server started on it may still lose a race
+// with another process; start reports that as a failure with its output.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("testenv: no free port on 127.0.0.1: %v", err)
+	handedOutMu.Lock()
+	defer handedOutMu.Unlock()
+	for range 100 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("testenv: no free port on 127.0.0.1: %v", err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		if !handedOut[port] {
+			handedOut[port] = true
+			return port
+		}
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	t.Fatal("testenv: 100 tries found only ports already handed out")
+	return 0
 }
 
 // lockedBuffer collects a server's stdout and stderr, written from two goroutines.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -83,7 +84,7 @@ func npmRoot() (string, bool) {
 func requireNodePackage(t testing.TB, pkg string) string {
 	t.Helper()
 	if _, err := exec.LookPath("node"); err != nil {
-		missingServer(t, "node (Node.js)")
+		missingServer(t, "node (Node.js) is not on PATH")
 	}
 	root, ok := npmRoot()
 	if ok {
@@ -91,7 +92,7 @@ func requireNodePackage(t testing.TB, pkg string) string {
 			return root
 		}
 	}
-	missingServer(t, "npm package "+pkg)
+	missingServer(t, "npm package "+pkg+" is not installed (looked in "+npmCandidatesText()+")")
 	return ""
 }
 
@@ -101,20 +102,35 @@ func requireBinary(t testing.TB, name string) string {
 	t.Helper()
 	p, ok := findBinary(name)
 	if !ok {
-		missingServer(t, name)
+		where := ToolsDir()
+		if where == "" {
+			where = "$FERRY_TOOLS_DIR"
+		}
+		missingServer(t, name+" is not installed (looked in "+filepath.Join(where, "bin")+" and PATH)")
 	}
 	return p
 }
 
+// npmCandidatesText names the npm roots npmRoot looks in, for messages.
+func npmCandidatesText() string {
+	var c []string
+	if dir := ToolsDir(); dir != "" {
+		c = append(c, filepath.Join(dir, "npm", "node_modules"))
+	}
+	if root := RepoRoot(); root != "" {
+		c = append(c, filepath.Join(root, "tools", "npm", "node_modules"))
+	}
+	if len(c) == 0 {
+		return "no tools directory: set FERRY_TOOLS_DIR"
+	}
+	return strings.Join(c, " and ")
+}
+
 // missingServer skips the test on a developer machine but fails it under CI=true,
 // where every server must have been installed by `make deps`.
-func missingServer(t testing.TB, what string) {
+func missingServer(t testing.TB, problem string) {
 	t.Helper()
-	where := ToolsDir()
-	if where == "" {
-		where = "$FERRY_TOOLS_DIR"
-	}
-	msg := what + " is not installed (looked in " + where + " and PATH); run make deps (scripts/install-deps.sh)"
+	msg := problem + "; run make deps (scripts/install-deps.sh)"
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg)
 	}
