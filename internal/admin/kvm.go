@@ -19,6 +19,8 @@ import (
 // segment, path-escaped, so "stage:abc/prod" travels as "stage:abc%2Fprod";
 // entry keys are escaped the same way. Build paths with KVMPath, which also
 // escapes the segments "." and ".." that a router would otherwise resolve.
+// The key is the rest of the path ({key...}): a one-segment wildcard would
+// refuse the key "/", which the router takes for a trailing slash.
 //
 //	GET    /ferry/kvms?scope=S                        list the maps of a scope
 //	POST   /ferry/kvms                                create a map: CreateKVMInput
@@ -115,9 +117,9 @@ func (s *server) kvmRoutes() {
 	s.handle("GET /ferry/kvms/{scope}/{map}", s.withKVM(s.getKVM))
 	s.handle("DELETE /ferry/kvms/{scope}/{map}", s.withKVM(s.deleteKVM))
 	s.handle("GET /ferry/kvms/{scope}/{map}/entries", s.withKVM(s.listKVMEntries))
-	s.handle("PUT /ferry/kvms/{scope}/{map}/entries/{key}", s.withKVM(s.putKVMEntry))
-	s.handle("GET /ferry/kvms/{scope}/{map}/entries/{key}", s.withKVM(s.getKVMEntry))
-	s.handle("DELETE /ferry/kvms/{scope}/{map}/entries/{key}", s.withKVM(s.deleteKVMEntry))
+	s.handle("PUT /ferry/kvms/{scope}/{map}/entries/{key...}", s.withKVM(s.putKVMEntry))
+	s.handle("GET /ferry/kvms/{scope}/{map}/entries/{key...}", s.withKVM(s.getKVMEntry))
+	s.handle("DELETE /ferry/kvms/{scope}/{map}/entries/{key...}", s.withKVM(s.deleteKVMEntry))
 }
 
 // withKVM answers every key-value map route with a clear 404 when the
@@ -148,6 +150,10 @@ func kvmTargetOf(r *http.Request, withKey bool) (kvmTarget, error) {
 	if withKey {
 		if err := kvm.ValidateEntryKey(t.key); err != nil {
 			return t, badRequest("%v", err)
+		}
+		// Answers are JSON, which cannot carry such a key back unchanged.
+		if !utf8.ValidString(t.key) {
+			return t, badRequest("kvm: entry key %q is not valid UTF-8", t.key)
 		}
 	}
 	return t, nil

@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ferrygw/ferry/internal/kvm"
 	"github.com/ferrygw/ferry/internal/model"
@@ -205,6 +207,7 @@ func TestKVMErrors(t *testing.T) {
 		{"missing entry", "GET", KVMPath("global", "settings", "entries", "nope"), nil, 404, ErrNotFound, "nope"},
 		{"entry of a missing map", "PUT", KVMPath("global", "nope", "entries", "k"), "v", 404, ErrNotFound, "nope"},
 		{"key with a control character", "PUT", KVMPath("global", "settings", "entries", "a\tb"), "v", 400, ErrBadRequest, "control character"},
+		{"key that is not UTF-8", "PUT", KVMPath("global", "settings", "entries", "k\xff"), "v", 400, ErrBadRequest, "not valid UTF-8"},
 		{"empty value", "PUT", KVMPath("global", "settings", "entries", "k"), "", 400, ErrBadRequest, "request body is empty"},
 		{"value too large", "PUT", KVMPath("global", "settings", "entries", "k"), big, 413, ErrTooLarge, "65536 bytes"},
 		{"delete a missing entry", "DELETE", KVMPath("global", "settings", "entries", "nope"), nil, 404, ErrNotFound, "nope"},
@@ -231,7 +234,7 @@ func TestKVMErrors(t *testing.T) {
 func TestKVMDeleteAndEscaping(t *testing.T) {
 	hs, _ := newKVMHarness(t, storetest.NewMemory(), nil)
 	hs.ok("POST", "/ferry/kvms", CreateKVMInput{Name: "..", Scope: credsScope}, 201)
-	keys := []string{".", "..", "a/b", "../up", "sp ace?#"}
+	keys := []string{".", "..", "/", "a/b", "../up", "sp ace?#", "%2F"}
 	for i, k := range keys {
 		hs.ok("PUT", KVMPath(credsScope, "..", "entries", k), "v"+string(rune('0'+i)), 200)
 	}
@@ -426,4 +429,46 @@ func BenchmarkKVMGetSecret(b *testing.B) {
 			b.Fatalf("status %d: %s", rec.Code, rec.Body)
 		}
 	}
+}
+
+// FuzzKVMEntryKey sends arbitrary entry keys through KVMPath and the
+// router: a key kvm accepts must come back as the same entry, any other
+// must be a 400, never a 404 from a mangled path or a 500.
+func FuzzKVMEntryKey(f *testing.F) {
+	for _, k := range []string{"k", ".", "..", "/", "a/b", "../x", "%2F", "sp ace", "q?x#y", "\t", "é", ""} {
+		f.Add(k)
+	}
+	st := store.New(storetest.NewMemory())
+	h, svc := newKVMHandler(f, st, io.Discard, nil, nil)
+	if _, err := svc.CreateMap(context.Background(), credsScope, "m", false); err != nil {
+		f.Fatal(err)
+	}
+	send := func(method, path, body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, "http://admin"+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+fullToken)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	f.Fuzz(func(t *testing.T, key string) {
+		path := KVMPath(credsScope, "m", "entries", key)
+		rec := send("PUT", path, "v:"+key)
+		if kvm.ValidateEntryKey(key) != nil || !utf8.ValidString(key) {
+			if rec.Code != 400 {
+				t.Fatalf("invalid key %q: PUT %s = %d, want 400: %s", key, path, rec.Code, rec.Body)
+			}
+			return
+		}
+		if rec.Code != 200 {
+			t.Fatalf("key %q: PUT %s = %d: %s", key, path, rec.Code, rec.Body)
+		}
+		rec = send("GET", path, "")
+		var e KVMEntry
+		if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || rec.Code != 200 {
+			t.Fatalf("key %q: GET %s = %d: %s", key, path, rec.Code, rec.Body)
+		}
+		if v, ok, _ := e.Bytes(); e.Key != key || !ok || string(v) != "v:"+key {
+			t.Fatalf("key %q came back as %q with value %q", key, e.Key, v)
+		}
+	})
 }
