@@ -39,6 +39,8 @@ type Request struct {
 	// Query are the integration.request.querystring.* values (URL carries
 	// them too for HTTP backends; AWS query-protocol calls put them in the form body).
 	Query url.Values
+	// Proxy is the whole method request; set for AWS_PROXY only.
+	Proxy *ProxyRequest
 }
 
 // Response is a backend's answer.
