@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ferrygw/ferry/internal/model"
+	"github.com/ferrygw/ferry/internal/store"
 )
 
 // bigAPI is an API with n resources of two methods each, about the size of a
@@ -53,5 +54,32 @@ func BenchmarkFindAPIKeyByValue(b *testing.B) {
 		if _, err := s.FindAPIKeyByValue(ctx, "value-0500-0123456789"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Lookups from many goroutines, as the data plane makes them. "view" reads
+// through the backend's View; "txn" hides it, so reads queue through Txn.
+func BenchmarkFindAPIKeyByValueParallel(b *testing.B) {
+	s, backend := newStore(b)
+	for i := range 1000 {
+		must(b, s.CreateAPIKey(ctx, &model.APIKey{ID: fmt.Sprintf("k%04d", i), Value: fmt.Sprintf("value-%04d-0123456789", i)}))
+	}
+	for _, c := range []struct {
+		name string
+		s    *store.Store
+	}{
+		{"view", s},
+		{"txn", store.New(struct{ store.Backend }{backend})},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, err := c.s.FindAPIKeyByValue(ctx, "value-0500-0123456789"); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
 	}
 }

@@ -132,10 +132,23 @@ func deletePrefix(tx Tx, prefix string) error {
 	return nil
 }
 
-// view runs a read-only function in a transaction. The Backend interface has
-// no read-only transactions; a function that writes nothing does not move
-// the revision.
-func (s *Store) view(ctx context.Context, fn func(tx Tx) error) error { return s.b.Txn(ctx, fn) }
+// Viewer is an optional Backend capability: read-only transactions that see
+// one consistent snapshot and run beside each other and beside a writer.
+// Store uses it for every read when the backend has it; without it, reads
+// go through Txn, which is correct but queues them behind writers. ferry's
+// backends all implement it, and storetest.Run requires it.
+type Viewer interface {
+	// View runs fn on a snapshot; Put and Delete inside it fail.
+	View(ctx context.Context, fn func(tx Tx) error) error
+}
+
+// view runs a function that only reads.
+func (s *Store) view(ctx context.Context, fn func(tx Tx) error) error {
+	if v, ok := s.b.(Viewer); ok {
+		return v.View(ctx, fn)
+	}
+	return s.b.Txn(ctx, fn)
+}
 
 func (s *Store) update(ctx context.Context, fn func(tx Tx) error) error { return s.b.Txn(ctx, fn) }
 

@@ -24,6 +24,7 @@ const busyTimeoutMillis = 5000
 // Backend is a store.Backend on one SQLite file.
 type Backend struct {
 	db   *sql.DB
+	ro   *sql.DB // query-only connections for View
 	path string
 	// writeMu serialises transactions inside this process. SQLite has one
 	// writer at a time anyway; queueing here instead of inside SQLite's busy
@@ -32,7 +33,10 @@ type Backend struct {
 	writeMu sync.Mutex
 }
 
-var _ store.Backend = (*Backend)(nil)
+var (
+	_ store.Backend = (*Backend)(nil)
+	_ store.Viewer  = (*Backend)(nil)
+)
 
 // Open opens (creating if needed) the database file at path and brings its
 // schema up to date. A new file is created with mode 0600 inside a 0700
@@ -68,15 +72,25 @@ func Open(path string) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", abs, err)
 	}
-	// Writers are serialised by writeMu; the extra connections let
-	// Revision polls read the WAL while a write is in flight.
-	db.SetMaxOpenConns(4)
-	db.SetMaxIdleConns(4)
+	// Writers are serialised by writeMu, so one connection would do; a
+	// second lets Revision polls go on while a write is in flight.
+	db.SetMaxOpenConns(2)
+	db.SetMaxIdleConns(2)
 	b := &Backend{db: db, path: abs}
 	if err := b.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: %s: %w", abs, err)
 	}
+	// Readers get their own pool: in WAL mode a deferred read transaction
+	// sees a snapshot and never waits for the writer.
+	ro, err := sql.Open("sqlite", fmt.Sprintf("%s?_busy_timeout=%d&_query_only=1&_txlock=deferred", abs, busyTimeoutMillis))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", abs, err)
+	}
+	ro.SetMaxOpenConns(8)
+	ro.SetMaxIdleConns(8)
+	b.ro = ro
 	return b, nil
 }
 
@@ -84,7 +98,22 @@ func Open(path string) (*Backend, error) {
 func (b *Backend) Path() string { return b.path }
 
 // Close closes the database.
-func (b *Backend) Close() error { return b.db.Close() }
+func (b *Backend) Close() error { return errors.Join(b.ro.Close(), b.db.Close()) }
+
+// View runs fn in a read-only transaction on a snapshot of the database,
+// concurrently with other readers and with the writer.
+func (b *Backend) View(ctx context.Context, fn func(tx store.Tx) error) error {
+	sqlTx, err := b.ro.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: begin read: %w", err)
+	}
+	// Rollback is how a read transaction ends: there is nothing to commit.
+	defer sqlTx.Rollback()
+	t := &tx{ctx: ctx, tx: sqlTx, readOnly: true}
+	err = fn(t)
+	t.done = true
+	return err
+}
 
 // Revision returns the number of committed transactions that wrote something.
 func (b *Backend) Revision(ctx context.Context) (int64, error) {
@@ -130,13 +159,17 @@ func (b *Backend) Txn(ctx context.Context, fn func(tx store.Tx) error) error {
 // tx is one transaction's view. It refuses use after Txn has returned, so a
 // closure that leaks it fails loudly instead of writing outside the commit.
 type tx struct {
-	ctx   context.Context
-	tx    *sql.Tx
-	wrote bool
-	done  bool
+	ctx      context.Context
+	tx       *sql.Tx
+	wrote    bool
+	done     bool
+	readOnly bool
 }
 
-var errTxDone = errors.New("sqlite: transaction used after Txn returned")
+var (
+	errTxDone   = errors.New("sqlite: transaction used after Txn returned")
+	errReadOnly = errors.New("sqlite: write in a read-only View")
+)
 
 func (t *tx) Get(key string) ([]byte, error) {
 	if t.done {
@@ -160,6 +193,9 @@ func (t *tx) Put(key string, value []byte) error {
 	if t.done {
 		return errTxDone
 	}
+	if t.readOnly {
+		return errReadOnly
+	}
 	if key == "" {
 		return errors.New("sqlite: put: empty key")
 	}
@@ -179,6 +215,9 @@ func (t *tx) Put(key string, value []byte) error {
 func (t *tx) Delete(key string) error {
 	if t.done {
 		return errTxDone
+	}
+	if t.readOnly {
+		return errReadOnly
 	}
 	res, err := t.tx.ExecContext(t.ctx, `DELETE FROM kv WHERE key = ?`, key)
 	if err != nil {

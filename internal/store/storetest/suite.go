@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ferrygw/ferry/internal/store"
 )
@@ -33,6 +34,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Backend) {
 		{"BinaryValues", testBinaryValues},
 		{"LargeValue", testLargeValue},
 		{"TxUnusableAfterReturn", testTxUnusableAfterReturn},
+		{"ViewReadsAndRejectsWrites", testViewReadsAndRejectsWrites},
+		{"ViewDoesNotWaitForWriter", testViewDoesNotWaitForWriter},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -350,5 +353,96 @@ func testTxUnusableAfterReturn(t *testing.T, b store.Backend) {
 	}
 	if _, err := get(t, b, "late"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("a late Put reached the store: %v", err)
+	}
+}
+
+func viewer(t *testing.T, b store.Backend) store.Viewer {
+	t.Helper()
+	v, ok := b.(store.Viewer)
+	if !ok {
+		t.Fatalf("%T does not implement store.Viewer: reads would queue behind writers", b)
+	}
+	return v
+}
+
+func testViewReadsAndRejectsWrites(t *testing.T, b store.Backend) {
+	put(t, b, "v/1", "one", "v/2", "two")
+	r0 := revision(t, b)
+	err := viewer(t, b).View(context.Background(), func(tx store.Tx) error {
+		v, err := tx.Get("v/1")
+		if err != nil || string(v) != "one" {
+			return fmt.Errorf("Get in View = %q, %v", v, err)
+		}
+		if _, err := tx.Get("v/3"); !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("Get of a missing key in View: %v, want ErrNotFound", err)
+		}
+		keys, err := tx.List("v/")
+		if err != nil || !slices.Equal(keys, []string{"v/1", "v/2"}) {
+			return fmt.Errorf("List in View = %q, %v", keys, err)
+		}
+		if err := tx.Put("v/1", []byte("changed")); err == nil {
+			return errors.New("Put in a View succeeded")
+		}
+		if err := tx.Delete("v/2"); err == nil {
+			return errors.New("Delete in a View succeeded")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := get(t, b, "v/1"); string(v) != "one" {
+		t.Fatalf("v/1 = %q after a View tried to write", v)
+	}
+	if r := revision(t, b); r != r0 {
+		t.Fatalf("revision moved %d -> %d in a View", r0, r)
+	}
+}
+
+// A View started while a writer is inside its transaction must finish
+// without waiting for it and see the data as last committed.
+func testViewDoesNotWaitForWriter(t *testing.T, b store.Backend) {
+	put(t, b, "k", "old")
+	v := viewer(t, b)
+	inside, release := make(chan struct{}), make(chan struct{})
+	writerDone := make(chan error, 1)
+	go func() {
+		writerDone <- b.Txn(context.Background(), func(tx store.Tx) error {
+			if err := tx.Put("k", []byte("new")); err != nil {
+				return err
+			}
+			close(inside)
+			<-release
+			return nil
+		})
+	}()
+	<-inside
+	viewDone := make(chan error, 1)
+	go func() {
+		viewDone <- v.View(context.Background(), func(tx store.Tx) error {
+			v, err := tx.Get("k")
+			if err != nil {
+				return err
+			}
+			if string(v) != "old" {
+				return fmt.Errorf("View saw %q, an uncommitted write", v)
+			}
+			return nil
+		})
+	}()
+	select {
+	case err := <-viewDone:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("View waited for the writer's transaction to end")
+	}
+	close(release)
+	if err := <-writerDone; err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := get(t, b, "k"); string(v) != "new" {
+		t.Fatalf("after commit k = %q, want new", v)
 	}
 }
