@@ -135,18 +135,17 @@ func (b *Backend) Txn(ctx context.Context, fn func(tx store.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
+	// Also covers a panic in fn: the connection must not go back to the
+	// pool with a transaction open.
+	defer sqlTx.Rollback()
 	t := &tx{ctx: ctx, tx: sqlTx}
 	err = fn(t)
 	t.done = true
 	if err != nil {
-		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
-			return errors.Join(err, fmt.Errorf("sqlite: rollback: %w", rbErr))
-		}
 		return err
 	}
 	if t.wrote {
 		if _, err := sqlTx.ExecContext(ctx, `UPDATE revision SET value = value + 1 WHERE id = 1`); err != nil {
-			sqlTx.Rollback()
 			return fmt.Errorf("sqlite: bump revision: %w", err)
 		}
 	}
