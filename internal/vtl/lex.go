@@ -258,10 +258,8 @@ func lexText(l *lexer) stateFn {
 				}
 			}
 			if name, n := l.directiveAt(l.pos); n > 0 {
-				if name == "set" && strings.Trim(l.input[l.start:l.pos], " \t") == "" {
-					// Velocity 1.7 swallows spaces and tabs that alone separate
-					// #set from the previous token (or the template's start).
-					l.ignore()
+				if name == "set" {
+					l.gobbleBeforeSet()
 				}
 				l.flushText()
 				return lexDirective
@@ -272,6 +270,34 @@ func lexText(l *lexer) stateFn {
 	l.flushText()
 	l.emit(itemEOF)
 	return nil
+}
+
+// gobbleBeforeSet drops the blanks before #set the way Velocity 1.7's
+// lexer does: when they alone separate #set from the previous token (or
+// the template's start), or follow a word holding a literal '#' or '$'
+// (which Velocity lexes as a token of its own; a lone '#' goes too).
+func (l *lexer) gobbleBeforeSet() {
+	run := l.input[l.start:l.pos]
+	pre := strings.TrimRight(run, " \t")
+	if pre == "" {
+		l.ignore()
+		return
+	}
+	if len(pre) == len(run) {
+		return
+	}
+	word := pre[strings.LastIndexAny(pre, " \t\r\n")+1:]
+	if !strings.ContainsAny(word, "#$") {
+		return
+	}
+	if strings.HasSuffix(pre, "#") {
+		pre = pre[:len(pre)-1]
+	}
+	end := l.pos
+	l.pos = l.start + len(pre)
+	l.flushText()
+	l.pos = end
+	l.ignore()
 }
 
 func (l *lexer) flushText() {
