@@ -22,6 +22,7 @@ type Stage struct {
 	name      string
 	vars      map[string]string
 	offline   bool
+	binary    []string // the API's binaryMediaTypes, for proxy events
 	router    *router.Router
 	resources []*resource
 	responses *gatewayresponse.Set
@@ -47,6 +48,9 @@ type operation struct {
 	bufferBody bool
 	// plain is true when nothing reads the method request's parameters.
 	plain bool
+	// proxyEvent is true for AWS_PROXY: the backend gets the whole method
+	// request (integration.Request.Proxy) to build Lambda's proxy event.
+	proxyEvent bool
 }
 
 // Compile builds the request pipeline of one stage of one deployment. Every
@@ -70,6 +74,7 @@ func Compile(api *model.API, stage *model.Stage, opt Options) (*Stage, error) {
 		name:    stage.StageName,
 		vars:    stage.Variables,
 		offline: stage.Offline,
+		binary:  api.RestAPI.BinaryMediaTypes,
 		opt:     opt,
 	}
 	s.opt.stage = stage.StageName
@@ -179,11 +184,18 @@ func compileOperation(api *model.API, r *model.Resource, verb string, m *model.M
 	switch in.Type {
 	case model.IntegrationHTTPProxy, model.IntegrationAWSProxy:
 	default:
-		if op.selector, err = integrationresponse.Compile(in, opt.SelectionKeys[in.Type]); err != nil {
+		key := opt.SelectionKeys[in.Type]
+		if opt.SelectionKeyFor != nil {
+			if k := opt.SelectionKeyFor(in); k != nil {
+				key = k
+			}
+		}
+		if op.selector, err = integrationresponse.Compile(in, key); err != nil {
 			return fail(err)
 		}
 	}
-	op.bufferBody = op.request.NeedsBody() || op.validator != nil
+	op.proxyEvent = in.Type == model.IntegrationAWSProxy
+	op.bufferBody = op.request.NeedsBody() || op.validator != nil || op.proxyEvent
 	op.plain = op.validator == nil && op.request.Plain()
 	return op, nil
 }

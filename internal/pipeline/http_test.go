@@ -225,3 +225,40 @@ func TestClientCancelStopsBackend(t *testing.T) {
 	}
 	<-done
 }
+
+func TestHTTPProxyStreamsChunks(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		_, _ = io.WriteString(w, "data: first\n\n")
+		w.(http.Flusher).Flush()
+		<-release
+		_, _ = io.WriteString(w, "data: second\n\n")
+	}))
+	defer srv.Close()
+	defer close(release)
+	s := compile(t, newAPI(res("/events", map[string]*model.Method{"GET": httpMethod(model.IntegrationHTTPProxy, srv.URL, nil)})), nil)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Serve(w, r, &Entry{Path: r.URL.EscapedPath()})
+	}))
+	defer front.Close()
+	resp, err := http.Get(front.URL + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	buf := make([]byte, 64)
+	done := make(chan string)
+	go func() {
+		n, _ := resp.Body.Read(buf)
+		done <- string(buf[:n])
+	}()
+	select {
+	case got := <-done:
+		if got != "data: first\n\n" {
+			t.Fatalf("first chunk %q", got)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the first event did not arrive before the stream ended: the proxy buffers")
+	}
+}

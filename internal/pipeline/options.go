@@ -7,6 +7,7 @@ import (
 
 	"github.com/ferrygw/ferry/internal/integration"
 	"github.com/ferrygw/ferry/internal/integrationresponse"
+	"github.com/ferrygw/ferry/internal/model"
 )
 
 // DefaultMaxBody is API Gateway's payload limit, 10 MB.
@@ -23,6 +24,11 @@ type Options struct {
 	// SelectionKeys gives, per integration type, the string selection
 	// patterns match (Lambda's errorMessage); types absent use the status code.
 	SelectionKeys map[string]integrationresponse.KeyFunc
+	// SelectionKeyFor, when set, gives the selection key of one integration
+	// and wins over SelectionKeys when it returns non-nil: an AWS
+	// integration that invokes Lambda selects by errorMessage while other
+	// AWS integrations select by status.
+	SelectionKeyFor func(in *model.Integration) integrationresponse.KeyFunc
 	// Logger receives diagnostics; nil discards them.
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.

@@ -140,6 +140,9 @@ func (x *exchange) serve(w http.ResponseWriter) {
 		x.fail(w, err)
 		return
 	}
+	if op.proxyEvent {
+		ireq.Proxy = x.proxyRequest()
+	}
 	x.trace.endpointRequest(ireq)
 	t0 := time.Now()
 	resp, err := op.backend(r.Context(), ireq)
