@@ -209,7 +209,13 @@ func (x *exchange) proxyResponse(w http.ResponseWriter, resp *integration.Respon
 	x.res.Status = resp.Status
 	if resp.Stream != nil {
 		defer resp.Stream.Close()
-		if _, err := io.Copy(w, resp.Stream); err != nil && x.r.Context().Err() == nil {
+		dst := io.Writer(w)
+		if resp.Header.Get("Content-Length") == "" {
+			// A body of unknown length is often a stream (server-sent
+			// events, long polls): pass each chunk on as it arrives.
+			dst = &flushWriter{w: w, rc: http.NewResponseController(w)}
+		}
+		if _, err := io.Copy(dst, resp.Stream); err != nil && x.r.Context().Err() == nil {
 			x.res.Err = fmt.Errorf("streaming the integration response: %w", err)
 		}
 		return
@@ -304,4 +310,19 @@ func (x *exchange) fail(w http.ResponseWriter, err error) {
 		}
 		x.res.Err = errors.Join(x.res.Err, rerr)
 	}
+}
+
+// flushWriter flushes after every write.
+type flushWriter struct {
+	w  io.Writer
+	rc *http.ResponseController
+}
+
+func (f *flushWriter) Write(b []byte) (int, error) {
+	n, err := f.w.Write(b)
+	if err == nil {
+		// A writer that cannot flush still got the bytes; nothing to report.
+		_ = f.rc.Flush()
+	}
+	return n, err
 }
