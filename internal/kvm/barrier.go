@@ -21,7 +21,7 @@ const (
 
 // ErrOpen is returned when a sealed value fails authentication: it was
 // tampered with, moved to another entry, or sealed with another key.
-var ErrOpen = errors.New("kvm: sealed value failed authentication")
+var ErrOpen = errors.New("sealed value failed authentication (altered, moved from another entry, or sealed with another key)")
 
 // Location names the entry a sealed value belongs to. It is the additional
 // authenticated data, so the store cannot swap values between entries.

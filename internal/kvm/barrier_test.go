@@ -184,9 +184,11 @@ func FuzzOpen(f *testing.F) {
 	f.Add(good)
 	f.Add([]byte{})
 	f.Add([]byte{sealVersion, 0, 0, 0, 0})
+	// Fuzz workers run this function again, each sealing its own seed with
+	// the same fixed key, so "seed" is the only plaintext that may open.
 	f.Fuzz(func(t *testing.T, sealed []byte) {
 		pt, err := r.Open(loc, sealed)
-		if err == nil && !bytes.Equal(sealed, good) {
+		if err == nil && string(pt) != "seed" {
 			t.Fatalf("forged value opened to %q", pt)
 		}
 	})

@@ -351,3 +351,26 @@ func TestRotateKeyWhileServing(t *testing.T) {
 		t.Fatalf("%d keys left after rotations, want 1", n)
 	}
 }
+
+func TestRotateKeyWithKMS(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	k := newFakeKMS(t)
+	s, _, keys := newTestService(t, KeyConfig{DataDir: dir, KMSKeyID: k.keyID, KMS: k})
+	want := seedMaps(t, s, 2)
+	old := keys.Keyring().Active()
+	if _, err := s.RotateKey(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkAll(t, s, want)
+	if k.generate != 2 {
+		t.Fatalf("GenerateDataKey called %d times, want 2 (start and rotation)", k.generate)
+	}
+	var f keysFile
+	if err := readJSON(filepath.Join(dir, keysFileName), &f); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Keys) != 1 || f.Keys[0].ID == old.String() || f.Keys[0].KMSCiphertext == "" || f.Keys[0].Key != "" {
+		t.Fatalf("master.keys after rotation = %+v, want only the new KMS-wrapped key", f)
+	}
+}
