@@ -27,8 +27,7 @@ func BenchmarkAuthorize(b *testing.B) {
 // BenchmarkGetIntegration measures one read through routing, auth and the
 // in-memory store: the admin API's floor per call.
 func BenchmarkGetIntegration(b *testing.B) {
-	t := &testing.T{}
-	hs := newHarness(t)
+	hs := newHarness(b)
 	hs.seedAPI("api0000001")
 	req := httptest.NewRequest(http.MethodGet, "/restapis/api0000001/resources/pets01/methods/GET/integration", nil)
 	req.Header.Set("Authorization", "Bearer "+fullToken)

@@ -28,19 +28,19 @@ const (
 // harness is a handler over the in-memory store, with a count of the
 // writes it reported and everything it logged.
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	h       http.Handler
 	st      *store.Store
 	changes atomic.Int64
 	logs    *bytes.Buffer
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	return newHarnessOn(t, storetest.NewMemory())
 }
 
-func newHarnessOn(t *testing.T, b store.Backend) *harness {
+func newHarnessOn(t testing.TB, b store.Backend) *harness {
 	t.Helper()
 	hs := &harness{t: t, st: store.New(b), logs: &bytes.Buffer{}}
 	h, err := NewHandler(Config{
