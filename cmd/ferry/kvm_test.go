@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
@@ -305,5 +306,58 @@ func TestDeployChecksKVMCredentials(t *testing.T) {
 	}
 	if len(d) != 6 {
 		t.Fatalf("deployment id %q", d)
+	}
+}
+
+// validatorFunc lets a test stand in for awsauth.Resolver.
+type validatorFunc func(ctx context.Context, ref string, where awsauth.Where) error
+
+func (f validatorFunc) ValidateCredentialsRef(ctx context.Context, ref string, where awsauth.Where) error {
+	return f(ctx, ref, where)
+}
+
+// TestDeployCredentialsCheckSelects checks which integrations the deploy
+// check resolves, with which scopes, and that every failure is reported in
+// path order, not only the first.
+func TestDeployCredentialsCheckSelects(t *testing.T) {
+	method := func(typ, creds string) *model.Method {
+		return &model.Method{MethodIntegration: &model.Integration{Type: typ, Credentials: creds}}
+	}
+	api := &model.API{RestAPI: model.RestAPI{ID: "api1"}, Resources: []*model.Resource{
+		{Path: "/z", ResourceMethods: map[string]*model.Method{"post": method(model.IntegrationAWS, "kvm:m/z")}},
+		{Path: "/a", ResourceMethods: map[string]*model.Method{
+			"GET":    method(model.IntegrationAWSProxy, "kvm:m/a"),
+			"PUT":    method(model.IntegrationAWS, "arn:aws:iam::123456789012:role/r"),
+			"DELETE": method(model.IntegrationAWS, ""),
+			"PATCH":  method(model.IntegrationHTTP, "kvm:m/http"),
+			"HEAD":   {},
+		}},
+		{Path: "/bad", ResourceMethods: map[string]*model.Method{"GET": method(model.IntegrationAWS, "kvm:nomap")}},
+	}}
+	var seen []string
+	check := deployCredentialsCheck(validatorFunc(func(_ context.Context, ref string, w awsauth.Where) error {
+		seen = append(seen, ref+"@"+w.APIID+"/"+w.Stage)
+		if ref == "kvm:m/http" {
+			t.Errorf("an HTTP integration's credentials were resolved")
+		}
+		return errors.New("unresolved")
+	}))
+
+	err := check(context.Background(), api, "api1", "prod")
+	want := "GET /a: integration.credentials: unresolved\n" +
+		"GET /bad: integration.credentials: unresolved\n" +
+		"POST /z: integration.credentials: unresolved"
+	if err == nil || err.Error() != want {
+		t.Fatalf("err =\n%v\nwant\n%s", err, want)
+	}
+	if strings.Join(seen, " ") != "kvm:m/a@api1/prod kvm:nomap@api1/prod kvm:m/z@api1/prod" {
+		t.Fatalf("resolved %v", seen)
+	}
+
+	// Without a stage only the syntax is checked: nothing is resolved.
+	seen = nil
+	err = check(context.Background(), api, "api1", "")
+	if err == nil || !strings.HasPrefix(err.Error(), "GET /bad: integration.credentials: ") || strings.Contains(err.Error(), "\n") || len(seen) != 0 {
+		t.Fatalf("without a stage: err %v, resolved %v", err, seen)
 	}
 }
