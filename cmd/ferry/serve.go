@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -234,19 +233,12 @@ func plainKVM(kv *kvm.Service) func(mapName, key string) (string, bool) {
 // directory and says where it is.
 func adminTokens(cfg *config.Config, env *cliEnv) ([]admin.Token, error) {
 	var out []admin.Token
-	for i, t := range cfg.AdminTokens {
-		value := t.Token.Reveal()
-		if t.TokenFile != "" {
-			b, err := os.ReadFile(t.TokenFile)
-			if err != nil {
-				return nil, fmt.Errorf("adminTokens[%d] (%s): tokenFile: %w", i, t.Name, err)
-			}
-			value = strings.TrimSpace(string(b))
+	for _, t := range cfg.AdminTokens {
+		value, err := t.Resolve()
+		if err != nil {
+			return nil, err
 		}
-		if value == "" {
-			return nil, fmt.Errorf("adminTokens[%d] (%s): empty token", i, t.Name)
-		}
-		tok := admin.Token{Value: value}
+		tok := admin.Token{Value: value.Reveal()}
 		for _, s := range t.Scopes {
 			tok.Scopes = append(tok.Scopes, admin.Scope(s))
 		}
