@@ -2,6 +2,7 @@ package vtl
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -101,8 +102,17 @@ func TestVelocityDifferential(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	random := randomTemplates(20261122, 400)
+	for i, src := range random {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("random-%03d.vtl", i)), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if out, err := exec.Command("java", "-cp", classpath, "VelocityRunner", dir).CombinedOutput(); err != nil {
 		t.Fatalf("java VelocityRunner: %v\n%s", err, out)
+	}
+	for i := range random {
+		cases = append(cases, filepath.Join(dir, fmt.Sprintf("random-%03d.vtl", i)))
 	}
 	for _, f := range cases {
 		name := strings.TrimSuffix(filepath.Base(f), ".vtl")
@@ -112,7 +122,9 @@ func TestVelocityDifferential(t *testing.T) {
 			want, verr := os.ReadFile(filepath.Join(dir, name+".velocity"))
 			if verr != nil {
 				msg, _ := os.ReadFile(filepath.Join(dir, name+".velocity-error"))
-				if err == nil {
+				// Velocity rejects some inputs ferry accepts (a trailing
+				// backslash, a stray brace); only the pinned cases must agree.
+				if err == nil && !strings.HasPrefix(name, "random-") {
 					t.Fatalf("Velocity fails (%s) but ferry renders %q", msg, got)
 				}
 				return
@@ -121,7 +133,7 @@ func TestVelocityDifferential(t *testing.T) {
 				t.Fatalf("Velocity renders %q but ferry fails: %v", want, err)
 			}
 			if got != string(want) {
-				t.Errorf("differs from Velocity 1.7\nferry:    %q\nvelocity: %q", got, want)
+				t.Errorf("differs from Velocity 1.7\ntemplate: %q\nferry:    %q\nvelocity: %q", src, got, want)
 			}
 		})
 	}

@@ -87,6 +87,9 @@ type lexer struct {
 	items   []item // emitted but not yet returned by nextItem
 	stack   []frame
 	isMacro func(string) bool // reports macros defined so far by the parser
+	// afterProp is set while a reference's last part is a .property, where
+	// Velocity 1.7 does not recognise a following ## as a comment.
+	afterProp bool
 }
 
 func lex(input string, isMacro func(string) bool) *lexer {
@@ -275,7 +278,7 @@ func lexText(l *lexer) stateFn {
 // gobbleBeforeSet drops the blanks before #set the way Velocity 1.7's
 // lexer does: when they alone separate #set from the previous token (or
 // the template's start), or follow a word holding a literal '#' or '$'
-// (which Velocity lexes as a token of its own; a lone '#' goes too).
+// or '\\' (which Velocity lexes as a token of its own; a lone '#' goes too).
 func (l *lexer) gobbleBeforeSet() {
 	run := l.input[l.start:l.pos]
 	pre := strings.TrimRight(run, " \t")
@@ -287,7 +290,7 @@ func (l *lexer) gobbleBeforeSet() {
 		return
 	}
 	word := pre[strings.LastIndexAny(pre, " \t\r\n")+1:]
-	if !strings.ContainsAny(word, "#$") {
+	if !strings.ContainsAny(word, "#$\\") {
 		return
 	}
 	if strings.HasSuffix(pre, "#") {
@@ -412,7 +415,9 @@ func lexRefTail(l *lexer) stateFn {
 		l.pos++
 		l.emit(itemDot)
 		l.lexIdent()
+		l.afterProp = true
 		if l.at(0) == '(' {
+			l.afterProp = false
 			l.pos++
 			l.emit(itemLParen)
 			l.push(frame{kind: frameExpr, closer: ')'})
@@ -420,6 +425,7 @@ func lexRefTail(l *lexer) stateFn {
 		}
 		return lexRefTail
 	case c == '[':
+		l.afterProp = false
 		l.pos++
 		l.emit(itemLBracket)
 		l.push(frame{kind: frameExpr, closer: ']'})
@@ -432,6 +438,13 @@ func lexRefTail(l *lexer) stateFn {
 		l.emit(itemRBrace)
 	}
 	l.stack = l.stack[:len(l.stack)-1]
+	if l.afterProp && !f.braced && len(l.stack) == 0 && strings.HasPrefix(l.input[l.pos:], "##") {
+		// $a.b## is text up to the line's end in Velocity 1.7, not a comment.
+		l.pos += 2
+		l.afterProp = false
+		return lexText
+	}
+	l.afterProp = false
 	return l.resume()
 }
 
@@ -475,6 +488,7 @@ func lexExpr(l *lexer) stateFn {
 		l.pos++
 		l.emit(map[byte]itemType{')': itemRParen, ']': itemRBracket, '}': itemRBrace}[c])
 		l.stack = l.stack[:len(l.stack)-1]
+		l.afterProp = false // a call or index now ends the enclosing reference
 		if f.directive {
 			l.eatLineEnd()
 			return lexText
