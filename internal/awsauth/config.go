@@ -9,35 +9,35 @@ import (
 type Config struct {
 	// Region is the region used for STS and for AWS integrations whose URI
 	// names none. Empty means the SDK's (AWS_REGION, shared config).
-	Region string `json:"region,omitempty"`
+	Region string `json:"region,omitempty" yaml:"region,omitempty"`
 	// Endpoints overrides the endpoint of single services, keyed by the
 	// service as AWS integration URIs name it ("sns", "dynamodb", "states")
 	// or by its SDK service id ("SFN", "CloudWatch Logs"): like
 	// AWS_ENDPOINT_URL_<SERVICE_ID>, which takes precedence.
-	Endpoints map[string]string `json:"endpoints,omitempty"`
+	Endpoints map[string]string `json:"endpoints,omitempty" yaml:"endpoints,omitempty"`
 	// EndpointURL overrides the endpoint of every service without its own
 	// override, like AWS_ENDPOINT_URL (which takes precedence).
-	EndpointURL string `json:"endpointURL,omitempty"`
+	EndpointURL string `json:"endpointURL,omitempty" yaml:"endpointURL,omitempty"`
 	// Roles configures how IAM roles named by integrations are assumed.
 	// A role an integration names that is not listed here is assumed with
 	// no external id, session name "ferry" and a one-hour duration.
-	Roles []RoleConfig `json:"roles,omitempty"`
+	Roles []RoleConfig `json:"roles,omitempty" yaml:"roles,omitempty"`
 }
 
 // RoleConfig says how to assume one IAM role.
 type RoleConfig struct {
 	// ARN is the role, arn:PARTITION:iam::ACCOUNT:role/NAME.
-	ARN string `json:"arn"`
+	ARN string `json:"arn" yaml:"arn"`
 	// ExternalID is passed to AssumeRole when the role's trust policy asks
 	// for one.
-	ExternalID string `json:"externalId,omitempty"`
+	ExternalID string `json:"externalId,omitempty" yaml:"externalId,omitempty"`
 	// SessionName names the session in CloudTrail; empty means "ferry".
-	SessionName string `json:"sessionName,omitempty"`
+	SessionName string `json:"sessionName,omitempty" yaml:"sessionName,omitempty"`
 	// DurationSeconds is the session's lifetime, 900 to 43200; 0 means 3600.
-	DurationSeconds int `json:"durationSeconds,omitempty"`
+	DurationSeconds int `json:"durationSeconds,omitempty" yaml:"durationSeconds,omitempty"`
 	// SourceCredentials are the credentials that call AssumeRole: empty for
 	// the SDK's default chain, or "kvm:MAP/ENTRY" in the global scope.
-	SourceCredentials string `json:"sourceCredentials,omitempty"`
+	SourceCredentials string `json:"sourceCredentials,omitempty" yaml:"sourceCredentials,omitempty"`
 }
 
 const (
