@@ -17,6 +17,8 @@ import (
 // Request is what a customized gateway response may read about the request
 // it answers. Every field may be nil.
 type Request struct {
+	// Values is the method request, for gatewayresponse.header.* sources;
+	// nil before one exists.
 	Values *mapping.Values
 	// Accept is the request's Accept header, for choosing a template.
 	Accept string

@@ -45,7 +45,9 @@ type Request struct {
 
 // Response is a backend's answer.
 type Response struct {
+	// Status is the backend's HTTP status (or the MOCK's statusCode).
 	Status int
+	// Header holds the backend's headers, hop-by-hop ones removed; may be nil.
 	Header http.Header
 	// Body is the buffered payload; empty when Stream is set.
 	Body []byte

@@ -36,9 +36,13 @@ type TestInvokeRequest struct {
 
 // TestInvokeResult follows API Gateway's TestInvokeMethod output.
 type TestInvokeResult struct {
-	Status            int                 `json:"status"`
-	Body              string              `json:"body"`
-	Headers           map[string]string   `json:"headers,omitempty"`
+	// Status is the method response's status.
+	Status int `json:"status"`
+	// Body is the method response's body.
+	Body string `json:"body"`
+	// Headers holds the last value of each response header.
+	Headers map[string]string `json:"headers,omitempty"`
+	// MultiValueHeaders holds every value of each response header.
 	MultiValueHeaders map[string][]string `json:"multiValueHeaders,omitempty"`
 	// Log is the execution log, in API Gateway's style.
 	Log string `json:"log"`

@@ -17,17 +17,25 @@ import (
 // Values is what a source can read: the method request, and in an
 // integration response the backend's answer.
 type Values struct {
+	// Path holds the decoded path parameters.
 	Path map[string]string
 	// Greedy names the path parameter of a {name+} resource segment, whose
 	// slashes are path separators rather than data.
-	Greedy         string
-	Query          url.Values
-	Header         http.Header
-	Body           []byte
-	Context        *reqctx.Context
+	Greedy string
+	// Query is the method request's query string, every value in order.
+	Query url.Values
+	// Header is the method request's headers.
+	Header http.Header
+	// Body is the buffered method request body.
+	Body []byte
+	// Context is $context.
+	Context *reqctx.Context
+	// StageVariables are the stage's variables.
 	StageVariables map[string]string
-	RespHeader     http.Header
-	RespBody       []byte
+	// RespHeader is the backend's headers, in an integration response.
+	RespHeader http.Header
+	// RespBody is the backend's body, in an integration response.
+	RespBody []byte
 
 	reqDoc, respDoc       any
 	reqParsed, respParsed bool

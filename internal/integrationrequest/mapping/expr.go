@@ -30,6 +30,7 @@ const (
 
 // Source is a parsed mapping source.
 type Source struct {
+	// Kind says where the value comes from.
 	Kind Kind
 	// Name is the parameter, header, context path or stage variable name; the
 	// literal's text for Literal.
@@ -41,7 +42,9 @@ type Source struct {
 
 // Target is a parsed mapping target.
 type Target struct {
+	// Kind says where the value goes.
 	Kind Kind
+	// Name is the parameter or header name.
 	Name string
 }
 
