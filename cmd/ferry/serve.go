@@ -21,6 +21,7 @@ import (
 	"github.com/ferrygw/ferry/internal/gateway"
 	"github.com/ferrygw/ferry/internal/integration"
 	"github.com/ferrygw/ferry/internal/integration/awsservice"
+	"github.com/ferrygw/ferry/internal/integration/lambda"
 	"github.com/ferrygw/ferry/internal/kvm"
 	"github.com/ferrygw/ferry/internal/model"
 	"github.com/ferrygw/ferry/internal/pipeline"
@@ -124,12 +125,15 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 		return fmt.Errorf("ferry serve: aws: %w", err)
 	}
 	integrations := integration.Defaults()
-	integrations[model.IntegrationAWS] = awsservice.Factory(resolver)
+	integrations[model.IntegrationAWS] = lambda.Custom(awsservice.Factory(resolver))
+	integrations[model.IntegrationAWSProxy] = lambda.Proxy(awsservice.Factory(resolver))
 	popts := pipeline.Options{
 		Logger:       log,
 		MaxBody:      cfg.Limits.MaxBodyBytes,
 		Integrations: integrations,
-		KVM:          plainKVM(kv),
+		// An AWS integration that invokes Lambda selects by errorMessage.
+		SelectionKeyFor: lambda.SelectionKeyFor,
+		KVM:             plainKVM(kv),
 	}
 	gw := gateway.New(gateway.Config{Store: st, Pipeline: popts, Logger: log})
 	if err := gw.Reload(ctx); err != nil {

@@ -1,0 +1,113 @@
+package lambda
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"mime"
+	"strings"
+
+	"github.com/ferrygw/ferry/internal/integration"
+	"github.com/ferrygw/ferry/internal/reqctx"
+)
+
+// proxyEvent is the Lambda proxy integration's input, format 1.0. Maps
+// left nil marshal as null, as API Gateway sends them when the request has
+// none.
+type proxyEvent struct {
+	Resource                        string              `json:"resource"`
+	Path                            string              `json:"path"`
+	HTTPMethod                      string              `json:"httpMethod"`
+	Headers                         map[string]string   `json:"headers"`
+	MultiValueHeaders               map[string][]string `json:"multiValueHeaders"`
+	QueryStringParameters           map[string]string   `json:"queryStringParameters"`
+	MultiValueQueryStringParameters map[string][]string `json:"multiValueQueryStringParameters"`
+	PathParameters                  map[string]string   `json:"pathParameters"`
+	StageVariables                  map[string]string   `json:"stageVariables"`
+	RequestContext                  *reqctx.Context     `json:"requestContext"`
+	Body                            *string             `json:"body"`
+	IsBase64Encoded                 bool                `json:"isBase64Encoded"`
+}
+
+// BuildEvent is the proxy event of a method request. A header or query
+// parameter given more than once keeps its last value in headers and
+// queryStringParameters and every value in the multiValue maps. A body
+// whose Content-Type is one of the API's binary media types is sent
+// base64-encoded with isBase64Encoded set; any other body as text.
+func BuildEvent(p *integration.ProxyRequest) ([]byte, error) {
+	ev := proxyEvent{
+		Resource:       p.Resource,
+		Path:           p.Path,
+		HTTPMethod:     p.HTTPMethod,
+		RequestContext: p.Context,
+	}
+	if len(p.Header) > 0 {
+		ev.Headers = make(map[string]string, len(p.Header))
+		ev.MultiValueHeaders = make(map[string][]string, len(p.Header))
+		for k, vs := range p.Header {
+			if len(vs) == 0 {
+				continue
+			}
+			ev.Headers[k] = vs[len(vs)-1]
+			ev.MultiValueHeaders[k] = vs
+		}
+	}
+	if len(p.Query) > 0 {
+		ev.QueryStringParameters = make(map[string]string, len(p.Query))
+		ev.MultiValueQueryStringParameters = make(map[string][]string, len(p.Query))
+		for k, vs := range p.Query {
+			if len(vs) == 0 {
+				continue
+			}
+			ev.QueryStringParameters[k] = vs[len(vs)-1]
+			ev.MultiValueQueryStringParameters[k] = vs
+		}
+	}
+	if len(p.PathParams) > 0 {
+		ev.PathParameters = p.PathParams
+	}
+	if len(p.StageVariables) > 0 {
+		ev.StageVariables = p.StageVariables
+	}
+	if len(p.Body) > 0 {
+		var s string
+		if IsBinary(p.BinaryMediaTypes, p.Header.Get("Content-Type")) {
+			s = base64.StdEncoding.EncodeToString(p.Body)
+			ev.IsBase64Encoded = true
+		} else {
+			s = string(p.Body)
+		}
+		ev.Body = &s
+	}
+	return json.Marshal(&ev)
+}
+
+// IsBinary reports whether a Content-Type or Accept value names one of the
+// binary media types. A type may be a wildcard ("image/*", "*/*"); an
+// Accept list matches when any of its types does.
+func IsBinary(binary []string, value string) bool {
+	if len(binary) == 0 || value == "" {
+		return false
+	}
+	for _, part := range strings.Split(value, ",") {
+		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		for _, b := range binary {
+			if mediaMatch(strings.ToLower(b), mt) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func mediaMatch(pattern, mt string) bool {
+	if pattern == mt || pattern == "*/*" {
+		return true
+	}
+	if strings.HasSuffix(pattern, "/*") {
+		return strings.HasPrefix(mt, pattern[:len(pattern)-1])
+	}
+	return false
+}
