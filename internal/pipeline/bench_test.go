@@ -52,3 +52,27 @@ func BenchmarkServeHTTPProxy(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkServeHTTPTemplates(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"id":7,"name":"rex","tags":["a","b"]}`))
+	}))
+	defer srv.Close()
+	m := httpMethod(model.IntegrationHTTP, srv.URL+"/pets/{id}", map[string]string{"integration.request.path.id": "method.request.path.id"})
+	m.MethodIntegration.RequestTemplates = map[string]string{"application/json": `{"id": "$input.params('id')", "ip": "$context.identity.sourceIp"}`}
+	m.MethodIntegration.IntegrationResponses["200"].ResponseTemplates = map[string]string{"application/json": `#set($p = $input.path('$'))
+{"pet": "$p.name", "tags": $input.json('$.tags')}`}
+	s := compile(b, newAPI(res("/pets/{id}", map[string]*model.Method{"GET": m})), nil)
+	e := &Entry{Path: "/pets/7", RequestID: "r", SourceIP: "192.0.2.1"}
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		r := httptest.NewRequest("GET", "/pets/7", nil)
+		if res := s.Serve(w, r, e); res.Status != 200 {
+			b.Fatalf("status %d: %v", res.Status, res.Err)
+		}
+	}
+}

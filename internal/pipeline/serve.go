@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/ferrygw/ferry/internal/gatewayresponse"
@@ -215,7 +216,10 @@ func (x *exchange) proxyResponse(w http.ResponseWriter, resp *integration.Respon
 			// events, long polls): pass each chunk on as it arrives.
 			dst = &flushWriter{w: w, rc: http.NewResponseController(w)}
 		}
-		if _, err := io.Copy(dst, resp.Stream); err != nil && x.r.Context().Err() == nil {
+		buf := copyBuffers.Get().(*[]byte)
+		_, err := io.CopyBuffer(dst, resp.Stream, *buf)
+		copyBuffers.Put(buf)
+		if err != nil && x.r.Context().Err() == nil {
 			x.res.Err = fmt.Errorf("streaming the integration response: %w", err)
 		}
 		return
@@ -326,3 +330,10 @@ func (f *flushWriter) Write(b []byte) (int, error) {
 	}
 	return n, err
 }
+
+// copyBuffers recycles the buffers proxied bodies stream through, which
+// would otherwise be the largest allocation of a proxied request.
+var copyBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 32<<10)
+	return &b
+}}
