@@ -75,7 +75,7 @@ func (s *server) listDeployments(w http.ResponseWriter, r *http.Request) error {
 func (s *server) getDeployment(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.store.GetDeployment(r.Context(), r.PathValue("id"), r.PathValue("did"))
 	if err != nil {
-		return fmt.Errorf("deployment %s of rest api %s: %w", r.PathValue("did"), r.PathValue("id"), err)
+		return fmt.Errorf("rest api %s: %w", r.PathValue("id"), err)
 	}
 	return writeJSON(w, http.StatusOK, withoutSnapshot(d))
 }
@@ -83,7 +83,7 @@ func (s *server) getDeployment(w http.ResponseWriter, r *http.Request) error {
 func (s *server) deleteDeployment(w http.ResponseWriter, r *http.Request) error {
 	err := s.store.DeleteDeployment(r.Context(), r.PathValue("id"), r.PathValue("did"))
 	if err != nil {
-		return fmt.Errorf("delete deployment %s of rest api %s: %w", r.PathValue("did"), r.PathValue("id"), err)
+		return fmt.Errorf("delete deployment: rest api %s: %w", r.PathValue("id"), err)
 	}
 	s.changed()
 	return writeAccepted(w)

@@ -139,7 +139,7 @@ func (s *server) createBasePathMapping(w http.ResponseWriter, r *http.Request) e
 		return badRequest("create base path mapping: restApiId and stage are both required")
 	}
 	if _, err := s.store.GetStage(r.Context(), in.RestAPIID, in.Stage); err != nil {
-		return fmt.Errorf("create base path mapping: stage %s of rest api %s: %w", in.Stage, in.RestAPIID, err)
+		return fmt.Errorf("create base path mapping: rest api %s: %w", in.RestAPIID, err)
 	}
 	ms, err := s.store.ListBasePathMappings(r.Context(), d.DomainName)
 	if err != nil {
@@ -168,7 +168,7 @@ func (s *server) deleteBasePathMapping(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	if err := s.store.DeleteBasePathMapping(r.Context(), d.DomainName, bp); err != nil {
-		return fmt.Errorf("delete base path mapping %s of %s: %w", bp, d.DomainName, err)
+		return fmt.Errorf("delete base path mapping of %s: %w", d.DomainName, err)
 	}
 	s.changed()
 	return writeAccepted(w)

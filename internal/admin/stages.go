@@ -34,7 +34,7 @@ func (s *server) listStages(w http.ResponseWriter, r *http.Request) error {
 func (s *server) loadStage(r *http.Request) (*model.Stage, error) {
 	st, err := s.store.GetStage(r.Context(), r.PathValue("id"), r.PathValue("name"))
 	if err != nil {
-		return nil, fmt.Errorf("stage %s of rest api %s: %w", r.PathValue("name"), r.PathValue("id"), err)
+		return nil, fmt.Errorf("rest api %s: %w", r.PathValue("id"), err)
 	}
 	return st, nil
 }
@@ -61,7 +61,7 @@ func (s *server) createStage(w http.ResponseWriter, r *http.Request) error {
 	apiID := r.PathValue("id")
 	d, err := s.store.GetDeployment(r.Context(), apiID, in.DeploymentID)
 	if err != nil {
-		return fmt.Errorf("create stage: deployment %s of rest api %s: %w", in.DeploymentID, apiID, err)
+		return fmt.Errorf("create stage: rest api %s: %w", apiID, err)
 	}
 	if err := s.checkDeploy(r.Context(), d.Snapshot, apiID, in.StageName); err != nil {
 		return badRequest("create stage %s: %v", in.StageName, err)
@@ -78,7 +78,7 @@ func (s *server) createStage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *server) deleteStage(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.DeleteStage(r.Context(), r.PathValue("id"), r.PathValue("name")); err != nil {
-		return fmt.Errorf("delete stage %s of rest api %s: %w", r.PathValue("name"), r.PathValue("id"), err)
+		return fmt.Errorf("delete stage: rest api %s: %w", r.PathValue("id"), err)
 	}
 	s.changed()
 	return writeAccepted(w)
@@ -205,7 +205,7 @@ func (s *server) exportStage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d, err := s.store.GetDeployment(r.Context(), r.PathValue("id"), st.DeploymentID)
 	if err != nil {
-		return fmt.Errorf("deployment %s of stage %s: %w", st.DeploymentID, st.StageName, err)
+		return fmt.Errorf("stage %s: %w", st.StageName, err)
 	}
 	if d.Snapshot == nil {
 		return fmt.Errorf("deployment %s has no snapshot", d.ID)
