@@ -186,6 +186,9 @@ func (s *Set) Write(ctx context.Context, w http.ResponseWriter, err error, req *
 	if h.Get("Content-Type") == "" {
 		h.Set("Content-Type", contentType)
 	}
+	if et := ge.Type.ErrorType(); et != "" && h.Get("x-amzn-ErrorType") == "" {
+		h["x-amzn-ErrorType"] = []string{et}
+	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)

@@ -57,6 +57,9 @@ func TestDefaults(t *testing.T) {
 			if w.Header().Get("Content-Type") != "application/json" {
 				t.Fatalf("Content-Type %q", w.Header().Get("Content-Type"))
 			}
+			if got, want := w.Header()["x-amzn-ErrorType"], tt.typ.ErrorType(); (want == "") != (len(got) == 0) || (want != "" && got[0] != want) {
+				t.Fatalf("x-amzn-ErrorType = %q, want %q", got, want)
+			}
 		})
 	}
 	if AuthorizerConfigError.DefaultStatus() != 500 {

@@ -95,3 +95,18 @@ func (t Type) DefaultMessage() string {
 	}
 	return "Internal server error"
 }
+
+// errorTypes are the x-amzn-ErrorType values API Gateway sends with some
+// gateway responses; clients and SDKs branch on them. Types missing here
+// send none.
+var errorTypes = map[Type]string{
+	MissingAuthenticationToken: "MissingAuthenticationTokenException",
+	InvalidSignature:           "InvalidSignatureException",
+	AccessDenied:               "AccessDeniedException",
+	Unauthorized:               "UnauthorizedException",
+	BadRequestBody:             "BadRequestException",
+	BadRequestParameters:       "BadRequestException",
+}
+
+// ErrorType is the x-amzn-ErrorType header of t, "" when API Gateway sends none.
+func (t Type) ErrorType() string { return errorTypes[t] }

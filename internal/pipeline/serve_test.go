@@ -45,6 +45,9 @@ func TestRouting(t *testing.T) {
 				if a.status != http.StatusForbidden || a.body != `{"message":"Missing Authentication Token"}` {
 					t.Fatalf("got %d %s, want 403 Missing Authentication Token", a.status, a.body)
 				}
+				if et := a.header["x-amzn-ErrorType"]; len(et) != 1 || et[0] != "MissingAuthenticationTokenException" {
+					t.Fatalf("x-amzn-ErrorType = %q", et)
+				}
 				if a.res.ResourcePath != "" || a.res.Err != nil {
 					t.Fatalf("Result = %+v, want no resource and no error", a.res)
 				}
