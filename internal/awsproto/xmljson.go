@@ -2,7 +2,6 @@ package awsproto
 
 import (
 	"bytes"
-	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -250,10 +249,30 @@ func child(n *node, name string) *node {
 }
 
 // writeString writes s as a JSON string without HTML escaping: AWS's JSON
-// carries "<" and "&" as they are.
+// carries "<" and "&" as they are. Invalid UTF-8 becomes U+FFFD, as
+// encoding/json would write it.
 func writeString(out *bytes.Buffer, s string) {
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s)           // a string always encodes
-	out.Truncate(out.Len() - 1) // Encode appends a newline
+	const hex = "0123456789abcdef"
+	out.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			out.WriteByte('\\')
+			out.WriteRune(r)
+		case r == '\n':
+			out.WriteString(`\n`)
+		case r == '\r':
+			out.WriteString(`\r`)
+		case r == '\t':
+			out.WriteString(`\t`)
+		case r < 0x20, r == 0x2028, r == 0x2029:
+			out.WriteString(`\u`)
+			for shift := 12; shift >= 0; shift -= 4 {
+				out.WriteByte(hex[(r>>shift)&0xf])
+			}
+		default:
+			out.WriteRune(r) // utf8.RuneError for invalid bytes
+		}
+	}
+	out.WriteByte('"')
 }

@@ -154,3 +154,18 @@ func BenchmarkQueryXMLToJSON(b *testing.B) {
 		}
 	}
 }
+
+func TestWriteStringMatchesEncodingJSON(t *testing.T) {
+	for _, s := range []string{"", "plain", `q"uote\back`, "tab\tnl\ncr\r", "ctl\x01\x1f", "<&>", "\u2028\u2029", "héllo ✓", "bad\xffutf8"} {
+		var got bytes.Buffer
+		writeString(&got, s)
+		var back string
+		if err := json.Unmarshal(got.Bytes(), &back); err != nil {
+			t.Fatalf("%q: %s is not a JSON string: %v", s, got.Bytes(), err)
+		}
+		want := strings.ToValidUTF8(s, "\uFFFD")
+		if back != want {
+			t.Fatalf("%q came back as %q", s, back)
+		}
+	}
+}
