@@ -71,6 +71,7 @@ func (x *exchange) serve(w http.ResponseWriter) {
 	x.vals.Context = x.rc
 	x.vals.StageVariables = s.vars
 	x.vals.Header = r.Header
+	x.vals.Host = r.Host
 	if s.offline {
 		x.fail(w, &gatewayresponse.Error{Type: gatewayresponse.Default5XX, Status: http.StatusServiceUnavailable, Message: "Service Unavailable"})
 		return

@@ -26,6 +26,8 @@ type Values struct {
 	Query url.Values
 	// Header is the method request's headers.
 	Header http.Header
+	// Host is the request's Host, which Go keeps out of Header.
+	Host string
 	// Body is the buffered method request body.
 	Body []byte
 	// Context is $context.
@@ -66,8 +68,14 @@ func (s *Source) Eval(v *Values) ([]string, error) {
 	case RequestMultiQuery:
 		return v.Query[s.Name], nil
 	case RequestHeader:
+		if v.Host != "" && strings.EqualFold(s.Name, "Host") {
+			return []string{v.Host}, nil
+		}
 		return lastHeader(v.Header, s.Name)
 	case RequestMultiHeader:
+		if v.Host != "" && strings.EqualFold(s.Name, "Host") {
+			return []string{v.Host}, nil
+		}
 		return v.Header.Values(s.Name), nil
 	case ResponseHeader:
 		return lastHeader(v.RespHeader, s.Name)

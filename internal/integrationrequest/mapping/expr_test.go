@@ -39,6 +39,7 @@ func TestEvalContextAndResponse(t *testing.T) {
 	v := &Values{
 		Context:    &reqctx.Context{RequestTimeEpoch: 1700000000123, Authorizer: map[string]any{"n": 3.0, "obj": map[string]any{"k": "v"}}},
 		RespHeader: http.Header{"X-A": {"1", "2"}},
+		Host:       "api.example.test",
 		RespBody:   []byte(`{"items":[{"id":1},{"id":2}],"s":"x"}`),
 	}
 	tests := []struct{ src, want string }{
@@ -53,6 +54,8 @@ func TestEvalContextAndResponse(t *testing.T) {
 		{"integration.response.body.s", "x"},
 		{"integration.response.body.items[1].id", "2"},
 		{"integration.response.body.items[*].id", "[1,2]"},
+		{"method.request.header.host", "api.example.test"},
+		{"method.request.multivalueheader.Host", "api.example.test"},
 	}
 	for _, tt := range tests {
 		src, err := ParseSource(tt.src)
