@@ -15,15 +15,17 @@ type NodeServer struct {
 	Region string
 }
 
-// Kinesalite starts kinesalite (Kinesis) in memory, with streams that become
-// ACTIVE at once, and stops it when the test ends.
+// Kinesalite starts kinesalite (Kinesis) in memory and stops it when the test
+// ends. A new stream is CREATING for a few milliseconds, not half a second:
+// wait for ACTIVE (kinesis.NewStreamExistsWaiter) as against AWS.
 func Kinesalite(t testing.TB) *NodeServer {
 	t.Helper()
 	return startNodeServer(t, "kinesalite", "{createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 50}")
 }
 
-// Dynalite starts dynalite (DynamoDB) in memory, with tables that become ACTIVE
-// at once, and stops it when the test ends.
+// Dynalite starts dynalite (DynamoDB) in memory and stops it when the test
+// ends. A new table is CREATING for a few milliseconds: wait for ACTIVE
+// (dynamodb.NewTableExistsWaiter) as against AWS.
 func Dynalite(t testing.TB) *NodeServer {
 	t.Helper()
 	return startNodeServer(t, "dynalite", "{createTableMs: 0, deleteTableMs: 0, updateTableMs: 0}")

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -99,6 +100,11 @@ func TestKinesaliteTakesRecords(t *testing.T) {
 	if _, err := kc.CreateStream(ctx, &kinesis.CreateStreamInput{StreamName: aws.String("clicks"), ShardCount: aws.Int32(1)}); err != nil {
 		t.Fatalf("CreateStream: %v", err)
 	}
+	// As on AWS, a new stream is CREATING until it turns ACTIVE (here within milliseconds).
+	if err := kinesis.NewStreamExistsWaiter(kc, func(o *kinesis.StreamExistsWaiterOptions) { o.MinDelay = 20 * time.Millisecond }).
+		Wait(ctx, &kinesis.DescribeStreamInput{StreamName: aws.String("clicks")}, 10*time.Second); err != nil {
+		t.Fatalf("stream never became ACTIVE: %v", err)
+	}
 	put, err := kc.PutRecord(ctx, &kinesis.PutRecordInput{StreamName: aws.String("clicks"), Data: []byte("click"), PartitionKey: aws.String("p")})
 	if err != nil {
 		t.Fatalf("PutRecord: %v", err)
@@ -120,6 +126,10 @@ func TestDynaliteStoresItems(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatalf("CreateTable: %v", err)
+	}
+	if err := dynamodb.NewTableExistsWaiter(dc, func(o *dynamodb.TableExistsWaiterOptions) { o.MinDelay = 20 * time.Millisecond }).
+		Wait(ctx, &dynamodb.DescribeTableInput{TableName: aws.String("pets")}, 10*time.Second); err != nil {
+		t.Fatalf("table never became ACTIVE: %v", err)
 	}
 	item := map[string]ddbtypes.AttributeValue{"id": &ddbtypes.AttributeValueMemberS{Value: "1"}, "name": &ddbtypes.AttributeValueMemberS{Value: "Rex"}}
 	if _, err := dc.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String("pets"), Item: item}); err != nil {
