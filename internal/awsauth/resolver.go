@@ -29,6 +29,10 @@ var _ KVMReader = (*kvm.Service)(nil)
 // the global one.
 type Where struct {
 	APIID, Stage string
+	// ExternalID, when set, is passed to AssumeRole instead of the external
+	// id configured for the role: an integration that names its own (ferry's
+	// short form for Lambda) may share a role with others.
+	ExternalID string
 }
 
 func (w Where) scopes() []string {
@@ -149,7 +153,7 @@ func (r *Resolver) Provider(ctx context.Context, ref string, where Where) (aws.C
 	case KVMEntry:
 		return &kvmProvider{r: r, ref: p.KVM, where: where}, nil
 	case AssumeRole:
-		return r.roleProvider(ctx, p.Role.String())
+		return r.roleProvider(ctx, p.Role.String(), where.ExternalID)
 	}
 	base, err := r.baseConfig(ctx)
 	if err != nil {
@@ -190,14 +194,22 @@ func (r *Resolver) roleConfig(arn string) RoleConfig {
 	return RoleConfig{ARN: arn}
 }
 
-// roleProvider returns the shared, cached AssumeRole provider of a role.
-func (r *Resolver) roleProvider(ctx context.Context, arn string) (aws.CredentialsProvider, error) {
+// roleProvider returns the shared, cached AssumeRole provider of a role,
+// one per external id it is assumed with.
+func (r *Resolver) roleProvider(ctx context.Context, arn, externalID string) (aws.CredentialsProvider, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if c, ok := r.roles[arn]; ok {
+	key := arn
+	if externalID != "" {
+		key = arn + "\x00" + externalID
+	}
+	if c, ok := r.roles[key]; ok {
 		return c, nil
 	}
 	rc := r.roleConfig(arn)
+	if externalID != "" {
+		rc.ExternalID = externalID
+	}
 	client, err := r.stsClient(ctx, rc)
 	if err != nil {
 		return nil, err
@@ -220,7 +232,7 @@ func (r *Resolver) roleProvider(ctx context.Context, arn string) (aws.Credential
 		// Jitter spreads the refreshes of many nodes sharing a role.
 		o.ExpiryWindowJitterFrac = 0.2
 	})
-	r.roles[arn] = cache
+	r.roles[key] = cache
 	return cache, nil
 }
 

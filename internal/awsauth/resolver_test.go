@@ -303,10 +303,10 @@ func TestKVMCredentials(t *testing.T) {
 		wantKey   string
 		wantErr   string
 	}{
-		{"stage wins", "kvm:aws/shared", Where{"a1", "prod"}, "AKIDSTAGE", ""},
-		{"api next", "kvm:aws/shared", Where{"a1", "dev"}, "AKIDAPI", ""},
-		{"global last", "kvm:aws/shared", Where{"other", "prod"}, "AKIDGLOBAL", ""},
-		{"missing entry", "kvm:aws/nope", Where{"a1", "prod"}, "", "kvm:aws/nope: no such entry"},
+		{"stage wins", "kvm:aws/shared", Where{APIID: "a1", Stage: "prod"}, "AKIDSTAGE", ""},
+		{"api next", "kvm:aws/shared", Where{APIID: "a1", Stage: "dev"}, "AKIDAPI", ""},
+		{"global last", "kvm:aws/shared", Where{APIID: "other", Stage: "prod"}, "AKIDGLOBAL", ""},
+		{"missing entry", "kvm:aws/nope", Where{APIID: "a1", Stage: "prod"}, "", "kvm:aws/nope: no such entry"},
 		{"missing map", "kvm:other/shared", Where{}, "", "no such entry"},
 		{"empty secret", "kvm:aws/broken", Where{}, "", "kvm:aws/broken in global: SecretAccessKey is missing or empty"},
 		{"not json", "kvm:aws/garbage", Where{}, "", "kvm:aws/garbage in global: not credential_process JSON"},

@@ -157,6 +157,10 @@ type Integration struct {
 	ConnectionID string `json:"connectionId,omitempty"`
 	// Credentials is an IAM role ARN to assume, or ferry's "kvm:MAP/ENTRY".
 	Credentials string `json:"credentials,omitempty"`
+	// ExternalID is ferry's own: the external id to assume the Credentials
+	// role with, overriding the one ferry's configuration gives the role.
+	// Set by the x-ferry-lambda short form; API Gateway has no such field.
+	ExternalID string `json:"ferryExternalId,omitempty"`
 	// RequestParameters maps integration.request.* targets to method.request.*, context, stage-variable or literal sources.
 	RequestParameters map[string]string `json:"requestParameters,omitempty"`
 	// RequestTemplates maps a content type to a VTL template.

@@ -75,7 +75,7 @@ func newBackend(cfg integration.Config, creds Credentials) (integration.Backend,
 	if signingName == "" {
 		signingName = uri.Service
 	}
-	ref, where := in.Credentials, awsauth.Where{APIID: cfg.APIID, Stage: cfg.Stage}
+	ref, where := in.Credentials, awsauth.Where{APIID: cfg.APIID, Stage: cfg.Stage, ExternalID: in.ExternalID}
 	signer := &awsauth.Transport{
 		Base: cfg.Transport,
 		Credentials: aws.CredentialsProviderFunc(func(ctx context.Context) (aws.Credentials, error) {
