@@ -10,7 +10,7 @@ build:
 	$(GO) build -o $(BIN) ./cmd/ferry
 
 # Installs (when missing) the local AWS-compatible servers, then starts ferry with the examples imported.
-run: build
+run: deps build
 	bash scripts/run.sh
 
 # Installs every tool and server the tests use, then runs vet, all tests and a short fuzz pass.

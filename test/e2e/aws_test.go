@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -87,18 +86,7 @@ func TestListTopicsWalkthrough(t *testing.T) {
 	g := testenv.Goaws(t, testenv.GoawsConfig{Topics: []testenv.GoawsTopic{{Name: "alpha"}, {Name: "beta"}}})
 	w.front(t, "sns", "SNS", g.Endpoint)
 	f := startFerry(t, "", w.env...)
-	def := writeFile(t, "list-topics.yaml", `openapi: 3.0.1
-info: {title: MyDemoAPI, version: "1"}
-paths:
-  /mydemoawsproxy:
-    get:
-      responses: {"200": {description: ok}}
-      x-amazon-apigateway-integration:
-        type: aws
-        uri: arn:aws:apigateway:us-east-1:sns:action/ListTopics
-        httpMethod: GET
-        responses: {default: {statusCode: "200"}}
-`)
+	def := repoFile(t, "examples/list-topics.yaml")
 	id := strings.TrimSpace(f.cli("import", def))
 	f.cli("deploy", id, "--stage", "test")
 	resp, out := f.call("GET", id, "test", "/mydemoawsproxy", nil, nil)
@@ -131,22 +119,7 @@ func TestSQSSendMessagePath(t *testing.T) {
 	g := testenv.Goaws(t, testenv.GoawsConfig{Queues: []string{"jobs"}})
 	w.front(t, "sqs", "SQS", g.Endpoint)
 	f := startFerry(t, "", w.env...)
-	def := writeFile(t, "sqs.yaml", fmt.Sprintf(`openapi: 3.0.1
-info: {title: sqs-send, version: "1"}
-paths:
-  /jobs:
-    post:
-      responses: {"200": {description: ok}}
-      x-amazon-apigateway-integration:
-        type: aws
-        uri: arn:aws:apigateway:us-east-1:sqs:path/%s/jobs
-        httpMethod: POST
-        requestParameters:
-          integration.request.header.Content-Type: "'application/x-www-form-urlencoded'"
-        requestTemplates:
-          application/json: Action=SendMessage&MessageBody=$util.urlEncode($input.body)
-        responses: {default: {statusCode: "200"}}
-`, g.AccountID))
+	def := repoFile(t, "examples/sqs-send.yaml")
 	id := strings.TrimSpace(f.cli("import", def))
 	f.cli("deploy", id, "--stage", "v1")
 	body := `{"job": "resize", "size": "10x10 & more"}`
@@ -169,22 +142,7 @@ func TestKinesisPutRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := startFerry(t, "", w.env...)
-	def := writeFile(t, "kinesis.yaml", `openapi: 3.0.1
-info: {title: kinesis-put, version: "1"}
-paths:
-  /streams/{stream}/records:
-    put:
-      parameters: [{name: stream, in: path, required: true, schema: {type: string}}]
-      responses: {"200": {description: ok}}
-      x-amazon-apigateway-integration:
-        type: aws
-        uri: arn:aws:apigateway:us-east-1:kinesis:action/PutRecord
-        httpMethod: POST
-        requestTemplates:
-          application/json: |
-            {"StreamName": "$input.params('stream')", "Data": "$util.base64Encode($input.body)", "PartitionKey": "$context.requestId"}
-        responses: {default: {statusCode: "200"}}
-`)
+	def := repoFile(t, "examples/kinesis-put.yaml")
 	id := strings.TrimSpace(f.cli("import", def))
 	f.cli("deploy", id, "--stage", "prod")
 	body := `{"click": "buy", "x": 10}`
@@ -223,38 +181,7 @@ func TestDynamoDBPutAndGetItem(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := startFerry(t, "", w.env...)
-	def := writeFile(t, "dynamodb.yaml", `openapi: 3.0.1
-info: {title: notes, version: "1"}
-paths:
-  /notes/{id}:
-    parameters: [{name: id, in: path, required: true, schema: {type: string}}]
-    put:
-      responses: {"200": {description: ok}}
-      x-amazon-apigateway-integration:
-        type: aws
-        uri: arn:aws:apigateway:us-east-1:dynamodb:action/PutItem
-        httpMethod: POST
-        requestTemplates:
-          application/json: |
-            {"TableName": "notes", "Item": {"id": {"S": "$input.params('id')"}, "text": {"S": "$util.escapeJavaScript($input.path('$.text'))"}}}
-        responses:
-          default:
-            statusCode: "200"
-            responseTemplates: {application/json: '{"stored": "$input.params(''id'')"}'}
-    get:
-      responses: {"200": {description: ok}}
-      x-amazon-apigateway-integration:
-        type: aws
-        uri: arn:aws:apigateway:us-east-1:dynamodb:action/GetItem
-        httpMethod: POST
-        requestTemplates:
-          application/json: '{"TableName": "notes", "Key": {"id": {"S": "$input.params(''id'')"}}}'
-        responses:
-          default:
-            statusCode: "200"
-            responseTemplates:
-              application/json: '{"id": "$input.path(''$.Item.id.S'')", "text": "$util.escapeJavaScript($input.path(''$.Item.text.S''))"}'
-`)
+	def := repoFile(t, "examples/dynamodb-notes.yaml")
 	id := strings.TrimSpace(f.cli("import", def))
 	f.cli("deploy", id, "--stage", "prod")
 	resp, out := f.call("PUT", id, "prod", "/notes/n1", strings.NewReader(`{"text": "say \"hi\" to DynamoDB"}`), map[string]string{"Content-Type": "application/json"})
