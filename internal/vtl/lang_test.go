@@ -102,7 +102,14 @@ func TestVelocityDifferential(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	random := randomTemplates(20261122, 400)
+	// VTL_DIFF_SEED explores other generated templates; the default is pinned.
+	seed := int64(20261122)
+	if v := os.Getenv("VTL_DIFF_SEED"); v != "" {
+		if _, err := fmt.Sscan(v, &seed); err != nil {
+			t.Fatalf("VTL_DIFF_SEED=%q: %v", v, err)
+		}
+	}
+	random := randomTemplates(seed, 400)
 	for i, src := range random {
 		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("random-%03d.vtl", i)), []byte(src), 0o644); err != nil {
 			t.Fatal(err)

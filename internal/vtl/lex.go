@@ -90,6 +90,7 @@ type lexer struct {
 	// afterProp is set while a reference's last part is a .property, where
 	// Velocity 1.7 does not recognise a following ## as a comment.
 	afterProp bool
+	refEnd    int // offset just past the last reference that ended in text
 }
 
 func lex(input string, isMacro func(string) bool) *lexer {
@@ -224,18 +225,25 @@ func lexText(l *lexer) stateFn {
 			for end < len(l.input) && l.input[end] == '\\' {
 				end++
 			}
-			if end < len(l.input) && l.input[end] == '$' && refStartLen(l.input, end) > 0 {
+			// After a literal '#', Velocity 1.7 keeps backslashes as text.
+			afterHash := l.pos > l.start && l.input[l.pos-1] == '#'
+			if !afterHash && end < len(l.input) && l.input[end] == '$' && refStartLen(l.input, end) > 0 {
 				l.flushText()
 				l.pos = end
 				l.emit(itemEscape)
 				return lexText
 			}
-			if _, n := l.directiveAt(end); end < len(l.input) && l.input[end] == '#' && n > 0 {
+			if _, n := l.directiveAt(end); !afterHash && end < len(l.input) && l.input[end] == '#' && n > 0 {
 				// Half the backslashes print; an odd one out turns the
 				// directive's name into text, an even count lets it run.
 				l.flushText()
 				count := end - l.pos
 				text := strings.Repeat(`\`, count/2)
+				if name, _ := l.directiveAt(end); name == "set" && count%2 == 0 {
+					// #set is a token of its own in Velocity 1.7: an even run
+					// of backslashes before it stays text.
+					text = l.input[l.pos:end]
+				}
 				l.pos = end
 				if count%2 == 1 {
 					text += l.input[end : end+n]
@@ -290,7 +298,10 @@ func (l *lexer) gobbleBeforeSet() {
 		return
 	}
 	word := pre[strings.LastIndexAny(pre, " \t\r\n")+1:]
-	if !strings.ContainsAny(word, "#$\\") {
+	// A '}' right after a reference is a token of its own as well.
+	closer := pre == "}" && l.start == l.refEnd
+	special := strings.ContainsAny(word, "#$") && !strings.HasSuffix(word, "#{") || strings.HasSuffix(word, "\\")
+	if !closer && !special {
 		return
 	}
 	if strings.HasSuffix(pre, "#") {
@@ -445,6 +456,9 @@ func lexRefTail(l *lexer) stateFn {
 		return lexText
 	}
 	l.afterProp = false
+	if len(l.stack) == 0 {
+		l.refEnd = l.pos
+	}
 	return l.resume()
 }
 
