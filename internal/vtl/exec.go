@@ -338,18 +338,19 @@ func (l *loopInfo) Property(name string) (any, bool) {
 	return nil, false
 }
 
+// loopGetters maps $foreach's getter methods to its properties.
+var loopGetters = map[string]string{
+	"getIndex": "index", "getCount": "count", "hasNext": "hasNext",
+	"isFirst": "first", "isLast": "last", "getParent": "parent",
+}
+
 func (l *loopInfo) Call(name string, args []any) (any, bool, error) {
-	if len(args) != 0 {
+	prop, ok := loopGetters[name]
+	if !ok || len(args) != 0 {
 		return nil, false, nil
 	}
-	switch name {
-	case "getIndex", "getCount", "hasNext", "isFirst", "isLast", "getParent":
-		prop := strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(name, "get"), "is"), "")
-		prop = strings.ToLower(prop[:1]) + prop[1:]
-		v, ok := l.Property(prop)
-		return v, ok, nil
-	}
-	return nil, false, nil
+	v, ok := l.Property(prop)
+	return v, ok, nil
 }
 
 func (s *state) callMacro(n *MacroCallNode) error {
