@@ -69,6 +69,7 @@ func (im *importer) buildResources() {
 			}
 			res.ResourceMethods[op.method] = im.method(op)
 		}
+		im.lambdaMethods(pi, res)
 	}
 	paths := make([]string, 0, len(byPath))
 	for p := range byPath {
@@ -204,6 +205,8 @@ func (im *importer) operationExtensions(op *operation, m *model.Method) {
 			}
 		case "x-amazon-apigateway-auth":
 			im.authExtension(loc, m)
+		case extLambda:
+			im.lambdaOperation(loc, m)
 		default:
 			if strings.HasPrefix(k, "x-") {
 				if m.Extensions == nil {

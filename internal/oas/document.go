@@ -192,7 +192,7 @@ func (im *importer) eachPath(d *document, readOp func(itemLoc []string, key stri
 					op.path, op.key, op.method, op.loc = p, key, methodOfKey(key), item.at(key)
 					pi.ops = append(pi.ops, op)
 				}
-			case key == "parameters", key == "summary", key == "description", key == "servers":
+			case key == "parameters", key == "summary", key == "description", key == "servers", key == extLambda:
 			default:
 				im.warnf(item.at(key), "ignored; API Gateway does not support it here")
 			}

@@ -336,6 +336,7 @@ func exportIntegration(in *model.Integration) jobj {
 	putStr(o, "httpMethod", in.HTTPMethod)
 	putStr(o, "uri", in.URI)
 	putStr(o, "credentials", in.Credentials)
+	putStr(o, extExternalID, in.ExternalID)
 	putMap(o, "requestParameters", in.RequestParameters)
 	putMap(o, "requestTemplates", in.RequestTemplates)
 	putStr(o, "passthroughBehavior", strings.ToLower(in.PassthroughBehavior))

@@ -19,6 +19,7 @@ var validFiles = []string{
 	"auth20.yaml",
 	"lambda30.json",
 	"proxy-any.yaml",
+	"lambda-short.yaml",
 	"rich.yaml",
 }
 

@@ -11,6 +11,7 @@ var integrationFields = []string{
 	"type", "httpMethod", "uri", "credentials", "requestParameters", "requestTemplates",
 	"passthroughBehavior", "contentHandling", "timeoutInMillis", "cacheNamespace",
 	"cacheKeyParameters", "connectionType", "connectionId", "tlsConfig", "responses",
+	extExternalID,
 }
 
 var (
@@ -32,6 +33,7 @@ func (im *importer) integration(loc []string) *model.Integration {
 		HTTPMethod:          strings.ToUpper(o.str("httpMethod")),
 		URI:                 o.str("uri"),
 		Credentials:         o.str("credentials"),
+		ExternalID:          o.str(extExternalID),
 		RequestParameters:   o.strMap("requestParameters"),
 		RequestTemplates:    o.strMap("requestTemplates"),
 		PassthroughBehavior: strings.ToUpper(o.str("passthroughBehavior")),
