@@ -48,6 +48,8 @@ type operation struct {
 	bufferBody bool
 	// plain is true when nothing reads the method request's parameters.
 	plain bool
+	// guards run after routing, before the body is read; nil for most methods.
+	guards []Guard
 	// proxyEvent is true for AWS_PROXY: the backend gets the whole method
 	// request (integration.Request.Proxy) to build Lambda's proxy event.
 	proxyEvent bool
@@ -78,6 +80,7 @@ func Compile(api *model.API, stage *model.Stage, opt Options) (*Stage, error) {
 		opt:     opt,
 	}
 	s.opt.stage = stage.StageName
+	s.opt.stageModel = stage
 	if s.vars == nil {
 		s.vars = map[string]string{}
 	}
@@ -157,6 +160,19 @@ func compileOperation(api *model.API, r *model.Resource, verb string, m *model.M
 	var err error
 	if op.validator, err = methodrequest.Compile(api, m); err != nil {
 		return fail(err)
+	}
+	stage := opt.stageModel
+	if stage == nil {
+		stage = &model.Stage{APIID: api.RestAPI.ID}
+	}
+	for _, gf := range opt.Guards {
+		g, err := gf(api, stage, r, m)
+		if err != nil {
+			return fail(err)
+		}
+		if g != nil {
+			op.guards = append(op.guards, g)
+		}
 	}
 	in := m.MethodIntegration
 	if in == nil {

@@ -40,6 +40,15 @@ type Options struct {
 	// KVM reads non-encrypted key-value map entries for $kvm in templates; nil disables $kvm.
 	KVM func(mapName, key string) (string, bool)
 
+	// Guards build the method-request checks that run after routing and
+	// before the body is read, in this order (API Gateway's: resource
+	// policy, authorizer, API key, throttling). Test-invoke skips them, as
+	// API Gateway's does.
+	Guards []GuardFactory
+
+	// stageModel is the stage being compiled, for guard factories.
+	stageModel *model.Stage
+
 	// stage is the stage being compiled, set by Compile for integration
 	// factories; empty in Check.
 	stage string

@@ -102,6 +102,12 @@ func (x *exchange) serve(w http.ResponseWriter) {
 		x.vals.Query = r.URL.Query()
 	}
 	x.trace.methodRequest(x)
+	if len(op.guards) > 0 && x.trace == nil {
+		if err := x.guard(w); err != nil {
+			x.fail(w, err)
+			return
+		}
+	}
 	if op.bufferBody {
 		b, err := readBody(r.Body, s.opt.maxBody())
 		if err != nil {
@@ -338,3 +344,19 @@ var copyBuffers = sync.Pool{New: func() any {
 	b := make([]byte, 32<<10)
 	return &b
 }}
+
+// guard runs the operation's guards; headers they add go on every answer.
+func (x *exchange) guard(w http.ResponseWriter) error {
+	g := &GuardRequest{
+		HTTP: x.r, Entry: x.e, APIID: x.s.apiID, Stage: x.s.name,
+		ResourcePath: x.op.resourcePath, HTTPMethod: x.op.httpMethod,
+		PathParams: x.vals.Path, StageVariables: x.s.vars, Context: x.rc,
+		Header: w.Header(),
+	}
+	for _, run := range x.op.guards {
+		if err := run(x.r.Context(), g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
