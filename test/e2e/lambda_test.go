@@ -43,7 +43,13 @@ var lambdaHandlers = map[string]string{
 }`,
 }
 
-const lambdaRole = "arn:aws:iam::123456789012:role/lambda-invoker"
+const (
+	lambdaRole = "arn:aws:iam::123456789012:role/lambda-invoker"
+	// shortRole's external id is not in ferry's configuration: only the
+	// short form's externalId names it.
+	shortRole = "arn:aws:iam::123456789012:role/apic-invoker"
+	shortExt  = "apic-org-5d1e"
+)
 
 // lambdaAPI is the test API: custom (AWS) integrations to several
 // functions and AWS_PROXY integrations to shapes.
@@ -170,7 +176,7 @@ type lambdaWorld struct {
 
 func newLambdaWorld(t *testing.T) *lambdaWorld {
 	t.Helper()
-	w := &lambdaWorld{awsWorld: newAWSWorld(t, map[string]string{lambdaRole: "ext-lambda-42"})}
+	w := &lambdaWorld{awsWorld: newAWSWorld(t, map[string]string{lambdaRole: "ext-lambda-42", shortRole: shortExt})}
 	l := testenv.Lambda(t, lambdaHandlers)
 	w.front = w.awsWorld.front(t, "lambda", "LAMBDA", l.Endpoint)
 	w.f = startFerryWith(t, serveOptions{env: w.env, config: fmt.Sprintf(`aws:
@@ -277,6 +283,7 @@ func TestLambda(t *testing.T) {
 	})
 
 	t.Run("proxy", func(t *testing.T) { testLambdaProxy(t, w) })
+	t.Run("short form", func(t *testing.T) { testLambdaShortForm(t, w) })
 
 	if !signedWithTemporaryKeys(w.front, w.minio.AccessKey) {
 		t.Errorf("every Invoke call should be signed with the assumed role's temporary keys")
@@ -377,4 +384,45 @@ func testLambdaProxy(t *testing.T, w *lambdaWorld) {
 			t.Errorf("binary body: base64 %v %q", ev.IsBase64Encoded, ev.Body)
 		}
 	})
+}
+
+// testLambdaShortForm imports an API written in ferry's x-ferry-lambda short
+// form: two methods of one resource reach two functions through a role
+// assumed with the external id the API names, and a wrong one is refused.
+func testLambdaShortForm(t *testing.T, w *lambdaWorld) {
+	f := w.f
+	api := func(ext string) string {
+		return writeFile(t, "short.yaml", fmt.Sprintf(`openapi: 3.0.1
+info: {title: short, version: "1"}
+paths:
+  /orders:
+    x-ferry-lambda:
+      region: us-east-1
+      credentials: %s
+      externalId: %s
+      methods:
+        GET: %s
+        PUT: {function: %s, timeoutInMillis: 3000}
+`, shortRole, ext, testenv.LambdaService+"-"+testenv.LambdaStage+"-echo", testenv.LambdaService+"-"+testenv.LambdaStage+"-put"))
+	}
+	id := strings.TrimSpace(f.cli("import", api(shortExt)))
+	f.cli("deploy", id, "--stage", "live")
+	resp, out := f.call("GET", id, "live", "/orders", strings.NewReader(`{"order":1}`), map[string]string{"Content-Type": "application/json"})
+	if resp.StatusCode != 200 || jsonObject(t, out)["order"] != float64(1) {
+		t.Errorf("GET through the short form: %d %s, want the echoed body", resp.StatusCode, out)
+	}
+	resp, out = f.call("PUT", id, "live", "/orders", strings.NewReader(`{"order":2}`), map[string]string{"Content-Type": "application/json"})
+	if resp.StatusCode != 200 || jsonObject(t, out)["fn"] != "put" {
+		t.Errorf("PUT through the short form: %d %s, want the put function", resp.StatusCode, out)
+	}
+
+	bad := strings.TrimSpace(f.cli("import", api("not-"+shortExt)))
+	f.cli("deploy", bad, "--stage", "live")
+	resp, out = f.call("GET", bad, "live", "/orders", nil, nil)
+	if resp.StatusCode != 500 {
+		t.Errorf("a wrong external id: %d %s, want 500", resp.StatusCode, out)
+	}
+	if strings.Contains(f.logs.String(), shortExt) {
+		t.Errorf("the log quotes an external id")
+	}
 }
