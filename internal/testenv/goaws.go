@@ -133,7 +133,7 @@ func Goaws(t testing.TB, cfg GoawsConfig) *GoawsServer {
 		}
 	}
 	p := startProcess(t, "goaws", dir, nil, bin, "-config", file, "Local")
-	p.waitReady(t, 30*time.Second, httpStatus("GET", s.Endpoint+"/?Action=ListQueues", 200))
+	p.waitReady(t, 60*time.Second, httpStatus("GET", s.Endpoint+"/?Action=ListQueues", 200))
 	return s
 }
 

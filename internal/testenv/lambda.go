@@ -108,7 +108,7 @@ functions:
 	p := startProcess(t, "serverless-offline", dir, env,
 		"node", filepath.Join(root, "node_modules", "serverless", "bin", "serverless.js"),
 		"offline", "start", "--lambdaPort", strconv.Itoa(port), "--host", "127.0.0.1")
-	p.waitReady(t, 90*time.Second, httpAnswers(s.Endpoint+"/"))
+	p.waitReady(t, 180*time.Second, httpAnswers(s.Endpoint+"/"))
 	return s
 }
 

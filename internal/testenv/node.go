@@ -43,6 +43,6 @@ func startNodeServer(t testing.TB, pkg, options string) *NodeServer {
 })`, pkg, options, port, port)
 	p := startProcess(t, pkg, root, nil, "node", "-e", script)
 	s := &NodeServer{Endpoint: loopbackURL(port), Region: "us-east-1"}
-	p.waitReady(t, 30*time.Second, httpAnswers(s.Endpoint+"/"))
+	p.waitReady(t, 60*time.Second, httpAnswers(s.Endpoint+"/"))
 	return s
 }
