@@ -52,7 +52,7 @@ func MinIO(t testing.TB) *MinIOServer {
 		m.DataDir)
 	// The health endpoints answer before the object layer is up; an anonymous
 	// ListBuckets answers 503 XMinioServerNotInitialized until it is.
-	p.waitReady(t, 60*time.Second, httpStatus("GET", m.Endpoint+"/", 403))
+	p.waitReady(t, 120*time.Second, httpStatus("GET", m.Endpoint+"/", 403))
 	return m
 }
 
