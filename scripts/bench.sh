@@ -26,8 +26,20 @@ DATA=$(mktemp -d -t ferry-bench.XXXXXX)
 export FERRY_ADMIN_URL="http://$ADMIN" FERRY_ADMIN_TOKEN=bench-$$
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$DATA"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$DATA"
+  [ -n "${LOCAL_AWS:-}" ] && bash scripts/stop-local-aws.sh >/dev/null 2>&1 || true
+}
 trap cleanup EXIT INT TERM
+
+# The SNS publish path needs the local AWS servers (make deps installs them).
+if bash scripts/install-deps.sh >/dev/null; then
+  LOCAL_AWS=1
+  export GOAWS_TOPICS="bench-topic" GOAWS_QUEUES="bench-queue"
+  eval "$(bash scripts/start-local-aws.sh 2>/dev/null)"
+fi
 
 go build -o bin/example-backend ./examples/backend
 ./bin/example-backend --listen "$BACKEND" 2>/dev/null &
@@ -39,8 +51,21 @@ api=$(./bin/ferry import examples/http-proxy.yaml)
 ./bin/ferry deploy "$api" --stage bench --stage-var "backend=$BACKEND" >/dev/null
 curl -sf "http://$LISTEN/restapis/$api/bench/_user_request_/svc/warm" >/dev/null
 
-rps() { wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "$1" | awk '/Requests\/sec/ {print $2}'; }
+rps() { wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
 direct=$(rps "http://$BACKEND/items/1")
 viaferry=$(rps "http://$LISTEN/restapis/$api/bench/_user_request_/svc/items/1")
-echo "== load: wrk -t$THREADS -c$CONNS -d${DURATION}s on loopback (ferry and backend share the machine's cores)"
-printf '%-28s %12s req/s\n' "backend directly" "$direct" "through ferry HTTP_PROXY" "$viaferry"
+echo "== load: wrk -t$THREADS -c$CONNS -d${DURATION}s on loopback (ferry and the servers share the machine's cores)"
+printf '%-36s %12s req/s\n' "backend directly" "$direct" "through ferry HTTP_PROXY" "$viaferry"
+
+if [ -n "${LOCAL_AWS:-}" ]; then
+  topic=arn:aws:sns:us-east-1:123456789012:bench-topic
+  sns=$(./bin/ferry import examples/sns-publish.json --var "TopicArn=$topic" --region us-east-1 --account-id 123456789012)
+  ./bin/ferry deploy "$sns" --stage bench >/dev/null
+  lua=$(mktemp -t ferry-bench.XXXXXX.lua)
+  printf 'wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n' "'{\"order\": 42, \"note\": \"bench\"}'" >"$lua"
+  url="http://$LISTEN/restapis/$sns/bench/_user_request_/test?Message=m&TopicArn=$topic"
+  curl -sf -X POST -H 'Content-Type: application/json' -d '{}' "$url" >/dev/null
+  publish=$(rps -s "$lua" "$url")
+  rm -f "$lua"
+  printf '%-36s %12s req/s\n' "seed SNS publish through ferry (goaws)" "$publish"
+fi
