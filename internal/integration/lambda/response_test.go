@@ -117,4 +117,3 @@ func TestAnswer(t *testing.T) {
 		})
 	}
 }
-
