@@ -1,11 +1,12 @@
 package mappingtemplate
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/ferrygw/ferry/internal/reqctx"
@@ -101,19 +102,20 @@ func (t *Template) Render(ctx context.Context, in *Input, lim Limits) ([]byte, e
 	if lim.MaxDuration <= 0 {
 		lim.MaxDuration = DefaultMaxDuration
 	}
-	cv := &contextVar{c: in.Context}
-	vars := map[string]any{
-		"input":          &inputVar{in: in},
-		"util":           utilVar{},
-		"context":        cv,
-		"stageVariables": stageVars(in.StageVariables),
-	}
+	rs := renderPool.Get().(*renderState)
+	defer rs.release()
+	rs.input = inputVar{in: in}
+	rs.context = contextVar{c: in.Context}
+	vars := rs.vars
+	vars["input"] = &rs.input
+	vars["util"] = utilVar{}
+	vars["context"] = &rs.context
+	vars["stageVariables"] = stageVars(in.StageVariables)
 	if in.KVM != nil {
 		vars["kvm"] = kvmVar(in.KVM)
 	}
-	var out strings.Builder
-	out.Grow(t.sizeHint)
-	err := t.t.Execute(&out, vars, vtl.Limits{
+	rs.out.Grow(t.sizeHint)
+	err := t.t.Execute(&rs.out, vars, vtl.Limits{
 		MaxOutput:  lim.MaxOutput,
 		Deadline:   time.Now().Add(lim.MaxDuration),
 		MaxForeach: MaxForeach,
@@ -125,10 +127,32 @@ func (t *Template) Render(ctx context.Context, in *Input, lim Limits) ([]byte, e
 	if err != nil {
 		return nil, wrapErr(t.name, err)
 	}
-	if cv.m != nil {
-		applyOverrides(in.Context, cv.reqOver, cv.respOver)
+	if rs.context.m != nil {
+		applyOverrides(in.Context, rs.context.reqOver, rs.context.respOver)
 	}
-	return []byte(out.String()), nil
+	return bytes.Clone(rs.out.Bytes()), nil
+}
+
+// renderState is what one Render needs besides its output; pooling it
+// keeps a render of a small template to a handful of allocations.
+type renderState struct {
+	vars    map[string]any
+	input   inputVar
+	context contextVar
+	out     bytes.Buffer
+}
+
+var renderPool = sync.Pool{New: func() any { return &renderState{vars: make(map[string]any, 8)} }}
+
+func (rs *renderState) release() {
+	clear(rs.vars)
+	rs.input = inputVar{}
+	rs.context = contextVar{}
+	if rs.out.Cap() > 64<<10 {
+		rs.out = bytes.Buffer{} // do not keep one huge render's buffer forever
+	}
+	rs.out.Reset()
+	renderPool.Put(rs)
 }
 
 // stageVars is $stageVariables, converted only when a template reads it.

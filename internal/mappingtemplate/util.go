@@ -118,18 +118,21 @@ func formEncode(s string) string {
 	if n == 0 {
 		return s
 	}
-	b := make([]byte, 0, len(s)+2*n)
+	var b strings.Builder
+	b.Grow(len(s) + 2*n)
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case formSafe(c):
-			b = append(b, c)
+			b.WriteByte(c)
 		case c == ' ':
-			b = append(b, '+')
+			b.WriteByte('+')
 		default:
-			b = append(b, '%', hex[c>>4], hex[c&15])
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
 		}
 	}
-	return string(b)
+	return b.String()
 }
 
 func formSafe(c byte) bool {

@@ -408,14 +408,17 @@ func property(cur any, name string) any {
 }
 
 func (s *state) call(r *RefNode, cur any, p *RefPart) (any, error) {
-	args := make([]any, len(p.Args))
-	for i, a := range p.Args {
+	base := len(s.args)
+	for _, a := range p.Args {
 		v, err := s.eval(a)
 		if err != nil {
+			s.args = s.args[:base]
 			return nil, err
 		}
-		args[i] = v
+		s.args = append(s.args, v)
 	}
+	args := s.args[base:len(s.args):len(s.args)]
+	defer func() { s.args = s.args[:base] }()
 	var (
 		v   any
 		ok  bool

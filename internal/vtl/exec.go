@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -30,11 +31,14 @@ const maxCallDepth = 100
 // state is one execution: output, variables and budget.
 type state struct {
 	t     *Template
-	out   *strings.Builder
+	out   Output
 	vars  map[string]any
 	lim   Limits
 	ticks int
 	depth int
+	// args is a stack of method arguments, reused across calls so that a
+	// call costs no allocation; a call's arguments sit on top while it runs.
+	args []any
 }
 
 var (
@@ -42,14 +46,27 @@ var (
 	errStop  = errors.New("#stop")
 )
 
+// Output receives rendered text; *strings.Builder and *bytes.Buffer are Outputs.
+type Output interface {
+	WriteString(s string) (int, error)
+	Len() int
+}
+
+var statePool = sync.Pool{New: func() any { return new(state) }}
+
 // Execute renders t, appending to out. vars are the template's variables;
 // #set writes into the map, so pass a fresh map per execution.
-func (t *Template) Execute(out *strings.Builder, vars map[string]any, lim Limits) error {
-	s := &state{t: t, out: out, vars: vars, lim: lim}
+func (t *Template) Execute(out Output, vars map[string]any, lim Limits) error {
+	s := statePool.Get().(*state)
+	*s = state{t: t, out: out, vars: vars, lim: lim, args: s.args[:0]}
 	err := s.walkList(t.Root)
 	if err == errStop || err == errBreak {
-		return nil
+		err = nil
 	}
+	// Drop references to this render's values before the state is reused.
+	clear(s.args[:cap(s.args)])
+	*s = state{args: s.args[:0]}
+	statePool.Put(s)
 	return err
 }
 
@@ -158,6 +175,9 @@ func (s *state) printRef(r *RefNode) error {
 		}
 		return s.write(r, r.Src)
 	}
+	if str, ok := v.(string); ok {
+		return s.write(r, str)
+	}
 	if d, ok := v.(*defined); ok {
 		return s.expand(r, d)
 	}
@@ -176,6 +196,9 @@ type defined struct {
 }
 
 func (d *defined) VTLString() string {
+	if d.s.t == nil {
+		return "" // its render is over
+	}
 	var b strings.Builder
 	sub := *d.s
 	sub.out = &b

@@ -16,7 +16,8 @@ type Object interface {
 	Property(name string) (v any, ok bool)
 	// Call runs $o.name(args). ok is false when the method does not exist,
 	// which prints the reference's source as Velocity does; an error ends
-	// the render.
+	// the render. args is only valid during the call: keep its values, not
+	// the slice.
 	Call(name string, args []any) (v any, ok bool, err error)
 }
 
