@@ -122,16 +122,15 @@ func (im *importer) lambdaMethods(pi *pathItem, res *model.Resource) {
 			continue
 		}
 		s := shared
-		var at obj
+		at := []obj{o}
 		switch v := methods.m[k].(type) {
 		case string:
 			s.function = v
-			at = obj{im: im, loc: methods.at(k)}
 		case map[string]any:
 			sub, _ := im.object(methods.at(k))
 			sub.warnUnknown(lambdaFields...)
 			s.read(sub)
-			at = sub
+			at = []obj{sub, o}
 		default:
 			im.errorf(methods.at(k), "must be a function name or an object with function, not %s", kindOf(v))
 			continue
@@ -144,15 +143,17 @@ func (im *importer) lambdaMethods(pi *pathItem, res *model.Resource) {
 }
 
 func (im *importer) lambdaIntegration(o obj, s *lambdaSpec) *model.Integration {
-	return im.lambdaIntegrationAt(o, o.loc, s)
+	return im.lambdaIntegrationAt([]obj{o}, o.loc, s)
 }
 
 // lambdaIntegrationAt builds the integration of s; problems are reported
-// at the field of o they come from, or at loc.
-func (im *importer) lambdaIntegrationAt(o obj, loc []string, s *lambdaSpec) *model.Integration {
+// at the field they come from (in the first of objs that sets it), or at loc.
+func (im *importer) lambdaIntegrationAt(objs []obj, loc []string, s *lambdaSpec) *model.Integration {
 	field := func(k string) []string {
-		if o.has(k) {
-			return o.at(k)
+		for _, o := range objs {
+			if o.has(k) {
+				return o.at(k)
+			}
 		}
 		return loc
 	}
@@ -184,13 +185,12 @@ func (im *importer) lambdaIntegrationAt(o obj, loc []string, s *lambdaSpec) *mod
 		im.errorf(field("region"), "%q is not an AWS region name such as us-east-1", region)
 	}
 	if s.qualifier != "" {
-		if strings.Count(fn, ":") == 1 || strings.Count(fn, ":") == 3 || strings.Count(fn, ":") == 7 {
+		if n := strings.Count(fn, ":"); n == 1 || n == 3 || n == 7 {
 			im.errorf(field("qualifier"), "the function %q already names a qualifier", fn)
+		} else if err := lambda.CheckFunction(fn + ":" + s.qualifier); err != nil {
+			im.errorf(field("qualifier"), "%q is not a version or alias name", s.qualifier)
 		}
 		fn += ":" + s.qualifier
-		if err := lambda.CheckFunction(fn); err != nil {
-			im.errorf(field("qualifier"), "%v", err)
-		}
 	}
 	in := &model.Integration{
 		Type:            model.IntegrationAWS,
