@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ferrygw/ferry/internal/binarymedia"
 	"github.com/ferrygw/ferry/internal/gatewayresponse"
 	"github.com/ferrygw/ferry/internal/integration"
 	"github.com/ferrygw/ferry/internal/integrationrequest"
@@ -23,6 +24,8 @@ type Stage struct {
 	vars      map[string]string
 	offline   bool
 	binary    []string // the API's binaryMediaTypes, for proxy events
+	media     binarymedia.Types
+	maxBody   int64 // the stage's payload limit (see PayloadLimitVariable)
 	router    *router.Router
 	resources []*resource
 	responses *gatewayresponse.Set
@@ -85,6 +88,12 @@ func Compile(api *model.API, stage *model.Stage, opt Options) (*Stage, error) {
 		s.vars = map[string]string{}
 	}
 	var err error
+	if s.maxBody, err = stageLimit(stage, &s.opt); err != nil {
+		return nil, err
+	}
+	if s.media, err = binarymedia.Compile(api.RestAPI.BinaryMediaTypes); err != nil {
+		return nil, err
+	}
 	if s.responses, err = gatewayresponse.Compile(api.GatewayResponses); err != nil {
 		return nil, err
 	}

@@ -109,7 +109,7 @@ func (x *exchange) serve(w http.ResponseWriter) {
 		}
 	}
 	if op.bufferBody {
-		b, err := readBody(r.Body, s.opt.maxBody())
+		b, err := s.readRequestBody(r)
 		if err != nil {
 			x.fail(w, err)
 			return
