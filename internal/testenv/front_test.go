@@ -203,6 +203,10 @@ func TestFrontAssumeRoleChecksExternalIDAndTrustsTemporaryKeys(t *testing.T) {
 			t.Fatalf("ListBuckets with temporary credentials: %v", err)
 		}
 	})
+	t.Run("s3 temporary key with another token", func(t *testing.T) {
+		_, err := s3At(sdkConfig("us-east-1", ak, sk, "forged"), w.s3).ListBuckets(ctx, &s3.ListBucketsInput{})
+		wantAPIError(t, err, "InvalidToken", 400)
+	})
 	t.Run("temporary key without its token", func(t *testing.T) {
 		wantAPIError(t, w.publish(sdkConfig("us-east-1", ak, sk, ""), w.sns), "InvalidClientTokenId", 403)
 	})

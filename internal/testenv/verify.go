@@ -141,6 +141,10 @@ func (v *verifier) credential(accessKey, token string) (Cred, *awsError) {
 	}
 	if cred.SessionToken != "" || token != "" {
 		if !hmac.Equal([]byte(cred.SessionToken), []byte(token)) {
+			if v.service == "s3" {
+				return cred, &awsError{Status: http.StatusBadRequest, Code: "InvalidToken",
+					Message: "The provided token is malformed or otherwise invalid."}
+			}
 			invalid.Message = "The security token included in the request is invalid."
 			return cred, invalid
 		}
