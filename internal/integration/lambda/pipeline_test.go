@@ -1,0 +1,136 @@
+package lambda_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+
+	"github.com/ferrygw/ferry/internal/awsauth"
+	"github.com/ferrygw/ferry/internal/integration"
+	"github.com/ferrygw/ferry/internal/integration/awsservice"
+	"github.com/ferrygw/ferry/internal/integration/lambda"
+	"github.com/ferrygw/ferry/internal/model"
+	"github.com/ferrygw/ferry/internal/pipeline"
+)
+
+// invokeAPI stands in for Lambda's Invoke API where serverless-offline
+// cannot: failures of Lambda itself (throttling, KMS) and DryRun. The end
+// to end tests cover real functions.
+type invokeAPI struct {
+	mu   sync.Mutex
+	seen []*http.Request
+}
+
+func (a *invokeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	a.mu.Lock()
+	a.seen = append(a.seen, r)
+	a.mu.Unlock()
+	io.Copy(io.Discard, r.Body)
+	fn := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/2015-03-31/functions/"), "/invocations")
+	switch {
+	case r.Header.Get("X-Amz-Invocation-Type") == "DryRun":
+		w.WriteHeader(http.StatusNoContent)
+	case fn == "throttled":
+		w.Header().Set("X-Amzn-ErrorType", "TooManyRequestsException")
+		w.WriteHeader(http.StatusTooManyRequests)
+		io.WriteString(w, `{"Type":"User","message":"Rate Exceeded."}`)
+	case fn == "kms":
+		w.Header().Set("X-Amzn-ErrorType", "KMSDisabledException")
+		w.WriteHeader(http.StatusBadGateway)
+		io.WriteString(w, `{"Type":"User","Message":"Lambda was unable to decrypt the environment variables because the KMS key used is disabled."}`)
+	default:
+		json.NewEncoder(w).Encode(map[string]string{"function": fn})
+	}
+}
+
+func (a *invokeAPI) last() *http.Request {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.seen[len(a.seen)-1]
+}
+
+func stage(t *testing.T, endpoint string, methods map[string]*model.Integration) *pipeline.Stage {
+	t.Helper()
+	res, err := awsauth.NewResolver(awsauth.Config{Region: "us-east-1", EndpointURL: endpoint}, nil,
+		awsauth.WithGetenv(func(string) string { return "" }),
+		awsauth.WithBaseConfig(func(context.Context) (aws.Config, error) {
+			return aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDLAMBDA", "secret", "")}, nil
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := &model.API{RestAPI: model.RestAPI{ID: "api1"}}
+	for path, in := range methods {
+		api.Resources = append(api.Resources, &model.Resource{ID: "r" + path, Path: path, ResourceMethods: map[string]*model.Method{
+			"POST": {HTTPMethod: "POST", AuthorizationType: "NONE", MethodIntegration: in,
+				MethodResponses: map[string]*model.MethodResponse{"200": {StatusCode: "200"}}},
+		}})
+	}
+	f := integration.Defaults()
+	f[model.IntegrationAWS] = lambda.Custom(awsservice.Factory(res))
+	f[model.IntegrationAWSProxy] = lambda.Proxy(awsservice.Factory(res))
+	st, err := pipeline.Compile(api, &model.Stage{StageName: "dev"}, pipeline.Options{Integrations: f, SelectionKeyFor: lambda.SelectionKeyFor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func custom(fn string, params map[string]string) *model.Integration {
+	return &model.Integration{Type: model.IntegrationAWS, HTTPMethod: "POST",
+		URI:                  "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + fn + "/invocations",
+		RequestParameters:    params,
+		IntegrationResponses: map[string]*model.IntegrationResponse{"200": {StatusCode: "200"}}}
+}
+
+func TestInvokeThroughThePipeline(t *testing.T) {
+	api := &invokeAPI{}
+	srv := httptest.NewServer(api)
+	defer srv.Close()
+	const arn = "arn:aws:lambda:us-east-1:123456789012:function:echo:live"
+	st := stage(t, srv.URL, map[string]*model.Integration{
+		"/arn":       custom(arn, nil),
+		"/throttled": custom("throttled", nil),
+		"/kms":       custom("kms", nil),
+		"/dry":       custom("echo", map[string]string{"integration.request.header.X-Amz-Invocation-Type": "'DryRun'"}),
+		"/proxykms": {Type: model.IntegrationAWSProxy, HTTPMethod: "POST",
+			URI: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/kms/invocations"},
+	})
+	tests := []struct {
+		path, body string
+		status     int
+	}{
+		{"/arn", `{"function":"` + arn + `"}`, 200},
+		{"/throttled", `{"message":"Too Many Requests"}`, 429},
+		{"/kms", `{"message":"Internal server error"}`, 502},
+		{"/proxykms", `{"message":"Internal server error"}`, 502},
+		{"/dry", ``, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			res := st.Serve(rec, httptest.NewRequest("POST", "/dev"+tt.path, strings.NewReader(`{}`)), &pipeline.Entry{Path: tt.path, RequestID: "r-1"})
+			if rec.Code != tt.status || strings.TrimSpace(rec.Body.String()) != tt.body {
+				t.Fatalf("%d %q, want %d %q", rec.Code, rec.Body.String(), tt.status, tt.body)
+			}
+			if tt.status >= 500 && (res.Err == nil || !strings.Contains(res.Err.Error(), "KMSDisabledException")) {
+				t.Errorf("the log reason %v should name Lambda's error", res.Err)
+			}
+			r := api.last()
+			if r.Method != "POST" || !strings.Contains(r.Header.Get("Authorization"), "/us-east-1/lambda/aws4_request") {
+				t.Errorf("Invoke call %s with Authorization %q, want POST signed for lambda", r.Method, r.Header.Get("Authorization"))
+			}
+			if tt.path == "/arn" && r.URL.Path != "/2015-03-31/functions/"+arn+"/invocations" {
+				t.Errorf("path %q should carry the full ARN with its qualifier", r.URL.Path)
+			}
+		})
+	}
+}
