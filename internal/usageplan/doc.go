@@ -1,0 +1,19 @@
+// Package usageplan owns the API key and usage-plan step of the method
+// request: it checks the key a method demands, throttles per key (the
+// plan's token bucket, or a per-method override), counts quotas per DAY,
+// WEEK or MONTH, and throttles a stage's methods for every caller alike
+// (Stage.MethodSettings), answering with API Gateway's INVALID_API_KEY,
+// THROTTLED and QUOTA_EXCEEDED gateway responses.
+//
+// It plugs into package pipeline as a GuardFactory, built once per compiled
+// method. Its state lives behind two small interfaces, Limiter (token
+// buckets) and Counter (quota and usage counters), whose keys name the
+// plan, key, API and stage rather than the compiled pipeline, so limits
+// carry over a redeploy, and which a shared backend (Redis: a script per
+// bucket, INCR with EXPIRE per counter) can implement for several nodes.
+//
+// Keys and plans come from the store through a short cache (Keys), so a
+// request does not read SQLite each time and a disabled or deleted key
+// stops working within the cache's TTL. The package never writes to the
+// store and never logs or returns a key's value.
+package usageplan
