@@ -1,7 +1,6 @@
 package lambda
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -43,13 +42,8 @@ var proxyKeys = map[string]bool{
 // both appears once.
 func ParseProxyResponse(payload []byte) (*ProxyResponse, error) {
 	var obj map[string]json.RawMessage
-	d := json.NewDecoder(bytes.NewReader(payload))
-	d.UseNumber()
-	if err := d.Decode(&obj); err != nil || obj == nil {
-		return nil, malformed("the answer is not a JSON object")
-	}
-	if d.More() {
-		return nil, malformed("the answer has data after its JSON object")
+	if err := json.Unmarshal(payload, &obj); err != nil || obj == nil {
+		return nil, malformed("the answer is not one JSON object")
 	}
 	for k := range obj {
 		if !proxyKeys[k] {
