@@ -56,6 +56,8 @@ type operation struct {
 	// proxyEvent is true for AWS_PROXY: the backend gets the whole method
 	// request (integration.Request.Proxy) to build Lambda's proxy event.
 	proxyEvent bool
+	// content is the contentHandling of non-proxy integrations.
+	content contentHandling
 }
 
 // Compile builds the request pipeline of one stage of one deployment. Every
@@ -209,6 +211,9 @@ func compileOperation(api *model.API, r *model.Resource, verb string, m *model.M
 	switch in.Type {
 	case model.IntegrationHTTPProxy, model.IntegrationAWSProxy:
 	default:
+		if op.content, err = compileContentHandling(in); err != nil {
+			return fail(err)
+		}
 		key := opt.SelectionKeys[in.Type]
 		if opt.SelectionKeyFor != nil {
 			if k := opt.SelectionKeyFor(in); k != nil {

@@ -132,6 +132,12 @@ func (x *exchange) serve(w http.ResponseWriter) {
 			return
 		}
 	}
+	if op.bufferBody {
+		if err := x.convertRequest(); err != nil {
+			x.fail(w, err)
+			return
+		}
+	}
 	x.tin = &mappingtemplate.Input{
 		Body: x.vals.Body, Path: x.vals.Path, Query: x.vals.Query, Header: r.Header,
 		StageVariables: s.vars, Context: x.rc, KVM: s.opt.KVM,
@@ -251,6 +257,10 @@ func (x *exchange) methodResponse(w http.ResponseWriter, resp *integration.Respo
 	x.trace.endpointResponse(resp)
 	ir, key, err := x.op.selector.Select(resp.Status, resp.Header, resp.Body)
 	if err != nil {
+		x.fail(w, err)
+		return
+	}
+	if err := x.convertResponse(ir.Status, resp); err != nil {
 		x.fail(w, err)
 		return
 	}
