@@ -135,6 +135,11 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 		SelectionKeyFor: lambda.SelectionKeyFor,
 		KVM:             plainKVM(kv),
 	}
+	auths, err := newAuthorizers(cfg, env, resolver, log)
+	if err != nil {
+		return fmt.Errorf("ferry serve: authorizers: %w", err)
+	}
+	popts.Guards = append(popts.Guards, auths.Guard)
 	gw := gateway.New(gateway.Config{Store: st, Pipeline: popts, Logger: log})
 	if err := gw.Reload(ctx); err != nil {
 		return fmt.Errorf("ferry serve: %w", err)
