@@ -49,4 +49,5 @@ func (s *server) routes() {
 	s.handle("POST /ferry/restapis/{id}/stages/{name}/online", s.setOffline(false))
 	s.handle("GET /ferry/restapis/{id}/exports/{type}", s.exportCurrent)
 	s.kvmRoutes()
+	s.usagePlanRoutes()
 }
