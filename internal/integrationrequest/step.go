@@ -32,6 +32,9 @@ type Step struct {
 	passthrough string
 	// needsBody is true when a mapping or template reads the request body.
 	needsBody bool
+	// streams is true for integrations that take the client's body as a
+	// stream though they are not proxies (S3 path integrations).
+	streams bool
 }
 
 type param struct {
@@ -91,6 +94,7 @@ func Compile(in *model.Integration) (*Step, error) {
 		}
 		s.needsBody = true
 	}
+	s.streams = streamsBody(in)
 	if in.Type == model.IntegrationHTTP || in.Type == model.IntegrationHTTPProxy {
 		u, err := parseURITemplate(in.URI)
 		if err != nil {
@@ -102,8 +106,9 @@ func Compile(in *model.Integration) (*Step, error) {
 }
 
 // NeedsBody reports whether building the request reads the method request
-// body; when false an HTTP_PROXY body may stream through.
-func (s *Step) NeedsBody() bool { return s.needsBody || !s.proxy }
+// body; when false the body may stream through (HTTP_PROXY without body
+// mappings, S3 path integrations without request templates).
+func (s *Step) NeedsBody() bool { return s.needsBody || !(s.proxy || s.streams) }
 
 // Input is one method request as the step reads it.
 type Input struct {
@@ -230,6 +235,10 @@ func (s *Step) body(ctx context.Context, in *Input, out *integration.Request) er
 		} else {
 			out.Body = v.Body
 		}
+		return nil
+	}
+	if in.Stream != nil && s.streams {
+		streamBody(in, out)
 		return nil
 	}
 	ct := mediaType(v.Header.Get("Content-Type"))

@@ -58,6 +58,8 @@ type operation struct {
 	proxyEvent bool
 	// content is the contentHandling of non-proxy integrations.
 	content contentHandling
+	// streaming says whether a streamed answer may reach the client unbuffered.
+	streaming responseStreaming
 }
 
 // Compile builds the request pipeline of one stage of one deployment. Every
@@ -223,6 +225,7 @@ func compileOperation(api *model.API, r *model.Resource, verb string, m *model.M
 		if op.selector, err = integrationresponse.Compile(in, key); err != nil {
 			return fail(err)
 		}
+		op.streaming = compileResponseStreaming(in, key)
 	}
 	op.proxyEvent = in.Type == model.IntegrationAWSProxy
 	op.bufferBody = op.request.NeedsBody() || op.validator != nil || op.proxyEvent

@@ -245,6 +245,9 @@ func (x *exchange) proxyResponse(w http.ResponseWriter, resp *integration.Respon
 
 // methodResponse selects and applies the integration response.
 func (x *exchange) methodResponse(w http.ResponseWriter, resp *integration.Response) {
+	if resp.Stream != nil && x.op.streaming.ok && x.trace == nil && x.streamMethodResponse(w, resp) {
+		return
+	}
 	if resp.Stream != nil {
 		b, err := readBody(resp.Stream, integration.MaxBufferedResponse)
 		resp.Stream.Close()

@@ -46,6 +46,9 @@ type backend struct {
 	method   string
 	endpoint awsauth.Endpoint
 	send     integration.Backend
+	// stream sends S3 object calls with their bodies unbuffered; nil for
+	// other services.
+	stream integration.Backend
 }
 
 func newBackend(cfg integration.Config, creds Credentials) (integration.Backend, error) {
@@ -100,10 +103,27 @@ func newBackend(cfg integration.Config, creds Credentials) (integration.Backend,
 		return nil, fmt.Errorf("integration.uri: endpoint %s: %w", ep.URL, err)
 	}
 	b := &backend{uri: uri, service: svc, method: in.HTTPMethod, endpoint: ep, send: send}
+	if uri.Kind == awsproto.PathURI && uri.Service == "s3" {
+		// S3 objects can be of any size: their bodies stream both ways,
+		// the integration timeout bounding the wait for the answer's head.
+		b.stream, err = integration.NewHTTP(integration.Config{
+			Integration: &model.Integration{Type: model.IntegrationHTTPProxy, URI: ep.URL, TimeoutInMillis: in.TimeoutInMillis},
+			Where:       cfg.Where,
+			Transport:   signer,
+			Logger:      cfg.Logger,
+			Stream:      true,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("integration.uri: endpoint %s: %w", ep.URL, err)
+		}
+	}
 	return b.call, nil
 }
 
 func (b *backend) call(ctx context.Context, req *integration.Request) (*integration.Response, error) {
+	if b.stream != nil {
+		return b.callStream(ctx, req)
+	}
 	hreq, err := awsproto.BuildRequest(ctx, awsproto.RequestInput{
 		URI:        b.uri,
 		HTTPMethod: b.method,
@@ -131,11 +151,7 @@ func (b *backend) call(ctx context.Context, req *integration.Request) (*integrat
 		ContentLength: int64(len(body)),
 	})
 	if err != nil {
-		var ce *credentialsError
-		if errors.As(err, &ce) {
-			return nil, gatewayresponse.Internal(fmt.Errorf("aws credentials: %w", ce.err))
-		}
-		return nil, err
+		return nil, sendError(err)
 	}
 	if b.service.Protocol == awsproto.Query && isXML(resp.Header.Get("Content-Type")) && len(resp.Body) > 0 {
 		if j, err := awsproto.QueryXMLToJSON(resp.Body); err == nil {
@@ -153,4 +169,13 @@ func isXML(contentType string) bool {
 		return false
 	}
 	return mt == "text/xml" || mt == "application/xml"
+}
+
+// sendError turns a failure to get credentials into API Gateway's 500.
+func sendError(err error) error {
+	var ce *credentialsError
+	if errors.As(err, &ce) {
+		return gatewayresponse.Internal(fmt.Errorf("aws credentials: %w", ce.err))
+	}
+	return err
 }
