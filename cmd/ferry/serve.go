@@ -27,6 +27,7 @@ import (
 	"github.com/ferrygw/ferry/internal/pipeline"
 	"github.com/ferrygw/ferry/internal/store"
 	"github.com/ferrygw/ferry/internal/store/sqlite"
+	"github.com/ferrygw/ferry/internal/usageplan"
 )
 
 func init() {
@@ -140,11 +141,17 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 		return fmt.Errorf("ferry serve: authorizers: %w", err)
 	}
 	popts.Guards = append(popts.Guards, auths.Guard)
+	// API keys and throttles come after authorizers, which may supply the key.
+	usage, err := usageplan.New(usageplan.Config{Store: st})
+	if err != nil {
+		return fmt.Errorf("ferry serve: %w", err)
+	}
+	popts.Guards = append(popts.Guards, usage.Guard)
 	gw := gateway.New(gateway.Config{Store: st, Pipeline: popts, Logger: log})
 	if err := gw.Reload(ctx); err != nil {
 		return fmt.Errorf("ferry serve: %w", err)
 	}
-	adminHandler, err := admin.NewHandler(admin.Config{Store: st, Tokens: tokens, Pipeline: popts, Logger: log, OnChange: gw.Changed,
+	adminHandler, err := admin.NewHandler(admin.Config{Store: admin.WithUsage(st, usage), Tokens: tokens, Pipeline: popts, Logger: log, OnChange: gw.Changed,
 		KVM: kv, CheckDeploy: deployCredentialsCheck(resolver)})
 	if err != nil {
 		return fmt.Errorf("ferry serve: %w", err)
