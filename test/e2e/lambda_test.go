@@ -283,11 +283,10 @@ func TestLambda(t *testing.T) {
 	})
 
 	t.Run("proxy", func(t *testing.T) { testLambdaProxy(t, w) })
-	t.Run("short form", func(t *testing.T) { testLambdaShortForm(t, w) })
-
 	if !signedWithTemporaryKeys(w.front, w.minio.AccessKey) {
 		t.Errorf("every Invoke call should be signed with the assumed role's temporary keys")
 	}
+	t.Run("short form", func(t *testing.T) { testLambdaShortForm(t, w) })
 }
 
 func testLambdaProxy(t *testing.T, w *lambdaWorld) {
@@ -424,5 +423,27 @@ paths:
 	}
 	if strings.Contains(f.logs.String(), shortExt) {
 		t.Errorf("the log quotes an external id")
+	}
+
+	// The short form with keys from an encrypted key-value map entry.
+	f.cli("kvm", "create", "lambdakeys", "--encrypted")
+	f.putSecret("lambdakeys", "invoker", processCredentials(w.minio.AccessKey, w.minio.SecretKey))
+	kv := strings.TrimSpace(f.cli("import", writeFile(t, "short-kvm.yaml", fmt.Sprintf(`openapi: 3.0.1
+info: {title: short kvm, version: "1"}
+paths:
+  /echo:
+    post:
+      responses: {"200": {description: ok}}
+      x-ferry-lambda: {function: %s, region: us-east-1, credentials: "kvm:lambdakeys/invoker"}
+`, testenv.LambdaService+"-"+testenv.LambdaStage+"-echo"))))
+	f.cli("deploy", kv, "--stage", "live")
+	before := len(w.front.Requests())
+	resp, out = f.call("POST", kv, "live", "/echo", strings.NewReader(`{"via":"kvm"}`), map[string]string{"Content-Type": "application/json"})
+	if resp.StatusCode != 200 || jsonObject(t, out)["via"] != "kvm" {
+		t.Fatalf("short form with kvm credentials: %d %s", resp.StatusCode, out)
+	}
+	reqs := w.front.Requests()
+	if len(reqs) != before+1 || reqs[len(reqs)-1].AccessKey != w.minio.AccessKey {
+		t.Errorf("the Invoke call should be signed with the keys of the kvm entry")
 	}
 }
