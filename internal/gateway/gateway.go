@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ferrygw/ferry/internal/gatewayresponse"
+	"github.com/ferrygw/ferry/internal/listener"
 	"github.com/ferrygw/ferry/internal/pipeline"
 	"github.com/ferrygw/ferry/internal/store"
 )
@@ -31,6 +32,10 @@ type Config struct {
 	// PollInterval is how often the store's revision is checked for changes
 	// made elsewhere (another node, or a write this node was not told about).
 	PollInterval time.Duration
+	// SourceIP gives $context.identity.sourceIp; nil means the peer address.
+	// The listener's, which believes forwarding headers only from trusted
+	// proxies, is the one to give.
+	SourceIP func(*http.Request) string
 }
 
 // Gateway serves every deployed stage. Create it with New, call Reload once,
@@ -51,6 +56,9 @@ func New(cfg Config) *Gateway {
 	}
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = time.Second
+	}
+	if cfg.SourceIP == nil {
+		cfg.SourceIP = sourceIP
 	}
 	g := &Gateway{cfg: cfg, log: cfg.Logger, revision: -1}
 	g.current.Store(&table{})
@@ -93,8 +101,9 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Path:       rest,
 		DomainName: hostOnly(r.Host),
 		RequestID:  reqID,
-		SourceIP:   sourceIP(r),
+		SourceIP:   g.cfg.SourceIP(r),
 		Start:      start,
+		ClientCert: listener.ClientCert(r.TLS),
 	}
 	entry.DomainPrefix = domainPrefix(entry.DomainName)
 	var res pipeline.Result
@@ -108,10 +117,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		res = st.pipeline.Serve(w, r, entry)
 	}
-	g.logRequest(r, reqID, apiID, stageName, res, time.Since(start))
+	g.logRequest(r, reqID, apiID, stageName, entry.SourceIP, res, time.Since(start))
 }
 
-func (g *Gateway) logRequest(r *http.Request, reqID, apiID, stage string, res pipeline.Result, latency time.Duration) {
+func (g *Gateway) logRequest(r *http.Request, reqID, apiID, stage, source string, res pipeline.Result, latency time.Duration) {
 	attrs := []slog.Attr{
 		slog.String("requestId", reqID),
 		slog.String("api", apiID),
@@ -121,7 +130,7 @@ func (g *Gateway) logRequest(r *http.Request, reqID, apiID, stage string, res pi
 		slog.Int("status", res.Status),
 		slog.Float64("latencyMs", float64(latency.Microseconds())/1000),
 		slog.Float64("integrationLatencyMs", float64(res.IntegrationLatency.Microseconds())/1000),
-		slog.String("sourceIp", sourceIP(r)),
+		slog.String("sourceIp", source),
 	}
 	level := slog.LevelInfo
 	if res.Err != nil {

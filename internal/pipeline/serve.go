@@ -28,6 +28,8 @@ type Entry struct {
 	RequestID    string
 	SourceIP     string // already resolved (trusted proxies handled by the caller)
 	Start        time.Time
+	// ClientCert is the verified client certificate under mutual TLS, nil otherwise.
+	ClientCert *reqctx.ClientCert
 }
 
 // Result is what the serve loop logs about a request.
@@ -192,8 +194,9 @@ func (x *exchange) context() *reqctx.Context {
 		DomainPrefix:      x.e.DomainPrefix,
 		AccountID:         x.s.opt.AccountID,
 		Identity: reqctx.Identity{
-			SourceIP:  x.e.SourceIP,
-			UserAgent: x.r.Header.Get("User-Agent"),
+			SourceIP:   x.e.SourceIP,
+			UserAgent:  x.r.Header.Get("User-Agent"),
+			ClientCert: x.e.ClientCert,
 		},
 	}
 }
