@@ -54,7 +54,7 @@ func testAPI(authz ...*model.Authorizer) *model.API {
 func intp(n int) *int { return &n }
 
 // guardFor compiles the guard of GET /pets/{id} with the given authorizer.
-func guardFor(t *testing.T, a *Authorizers, api *model.API, authType string, scopes ...string) pipeline.Guard {
+func guardFor(t testing.TB, a *Authorizers, api *model.API, authType string, scopes ...string) pipeline.Guard {
 	t.Helper()
 	res := &model.Resource{ID: "r1", Path: "/pets/{id}"}
 	m := &model.Method{HTTPMethod: "GET", AuthorizationType: authType, AuthorizerID: api.Authorizers[0].ID, AuthorizationScopes: scopes}
