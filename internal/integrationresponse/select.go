@@ -18,6 +18,11 @@ import (
 // KeyFunc gives the string selection patterns are matched against.
 type KeyFunc func(status int, header http.Header, body []byte) string
 
+// NoKey, returned by a KeyFunc, selects the default response without
+// trying any pattern: a Lambda function that succeeded has no errorMessage,
+// so not even a pattern that matches everything applies to it.
+const NoKey = "\x00"
+
 // StatusKey selects by the backend's status code, as HTTP and MOCK do.
 func StatusKey(status int, _ http.Header, _ []byte) string { return strconv.Itoa(status) }
 
@@ -137,9 +142,11 @@ func compileResponse(where, code string, ir *model.IntegrationResponse) (*Respon
 // the 500 API Gateway answers when nothing matches.
 func (s *Selector) Select(status int, header http.Header, body []byte) (*Response, string, error) {
 	k := s.key(status, header, body)
-	for _, r := range s.patterns {
-		if r.pattern.MatchString(k) {
-			return r, k, nil
+	if k != NoKey {
+		for _, r := range s.patterns {
+			if r.pattern.MatchString(k) {
+				return r, k, nil
+			}
 		}
 	}
 	if s.def != nil {
