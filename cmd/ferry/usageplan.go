@@ -1,0 +1,308 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ferrygw/ferry/internal/admin"
+	"github.com/ferrygw/ferry/internal/model"
+)
+
+func init() {
+	register(&command{name: "usageplan", summary: "manage usage plans: create, list, get, delete, add-key, remove-key, keys, usage", run: helpOK(runUsagePlan)})
+}
+
+const usagePlanSubcommands = "create, list, get, delete, add-key, remove-key, keys or usage"
+
+func runUsagePlan(ctx context.Context, env *cliEnv, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("ferry usageplan: want a subcommand: %s", usagePlanSubcommands)
+	}
+	switch args[0] {
+	case "create":
+		return runUsagePlanCreate(ctx, env, args[1:])
+	case "list":
+		return runUsagePlanList(ctx, env, args[1:])
+	case "get":
+		return runUsagePlanGet(ctx, env, args[1:])
+	case "delete":
+		return runUsagePlanDelete(ctx, env, args[1:])
+	case "add-key":
+		return runUsagePlanAddKey(ctx, env, args[1:])
+	case "remove-key":
+		return runUsagePlanRemoveKey(ctx, env, args[1:])
+	case "keys":
+		return runUsagePlanKeys(ctx, env, args[1:])
+	case "usage":
+		return runUsagePlanUsage(ctx, env, args[1:])
+	}
+	return fmt.Errorf("ferry usageplan: unknown subcommand %q: want %s", args[0], usagePlanSubcommands)
+}
+
+// methodThrottleFlag collects --method-throttle /pets/GET=RATE:BURST.
+type methodThrottleFlag map[string]*model.ThrottleSettings
+
+func (f methodThrottleFlag) String() string { return "" }
+
+func (f methodThrottleFlag) Set(s string) error {
+	method, limits, ok := strings.Cut(s, "=")
+	rate, burst, ok2 := strings.Cut(limits, ":")
+	if !ok || !ok2 || !strings.Contains(method, "/") {
+		return fmt.Errorf("%q: want RESOURCE_PATH/METHOD=RATE:BURST, e.g. /pets/GET=10:20", s)
+	}
+	r, err := strconv.ParseFloat(rate, 64)
+	if err != nil {
+		return fmt.Errorf("%q: rate %q is not a number", s, rate)
+	}
+	b, err := strconv.Atoi(burst)
+	if err != nil {
+		return fmt.Errorf("%q: burst %q is not a whole number", s, burst)
+	}
+	f[method] = &model.ThrottleSettings{RateLimit: r, BurstLimit: b}
+	return nil
+}
+
+// runUsagePlanCreate prints the new plan's id alone.
+func runUsagePlanCreate(ctx context.Context, env *cliEnv, args []string) error {
+	fs, af := newFlags(env, "usageplan create",
+		"usageplan create NAME --api ID --stage S [--rate R] [--burst B] [--quota N --period DAY|WEEK|MONTH [--offset N]] [--method-throttle /path/METHOD=R:B]")
+	var st model.UsagePlanStage
+	fs.StringVar(&st.APIID, "api", "", "API id the plan covers; required")
+	fs.StringVar(&st.Stage, "stage", "", "stage the plan covers; required")
+	rate := fs.Float64("rate", 0, "requests per second per key (token bucket refill); 0 for no throttle")
+	burst := fs.Int("burst", 0, "token bucket size per key")
+	quota := fs.Int("quota", 0, "requests per key per --period; 0 for no quota")
+	period := fs.String("period", "", "quota period: DAY, WEEK or MONTH (UTC)")
+	offset := fs.Int("offset", 0, "days the quota period starts after its natural start (WEEK: 0 is Sunday; MONTH: 0 is the 1st)")
+	description := fs.String("description", "", "free text")
+	overrides := methodThrottleFlag{}
+	fs.Var(overrides, "method-throttle", "per-method throttle per key, RESOURCE_PATH/METHOD=RATE:BURST; repeatable")
+	pos, err := parseArgs(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	if st.APIID == "" || st.Stage == "" {
+		return fmt.Errorf("ferry usageplan create: --api and --stage are required")
+	}
+	in := admin.CreateUsagePlanInput{Name: pos[0], Description: *description}
+	if len(overrides) > 0 {
+		st.Throttle = overrides
+	}
+	in.APIStages = []model.UsagePlanStage{st}
+	if *rate != 0 || *burst != 0 {
+		in.Throttle = &model.ThrottleSettings{RateLimit: *rate, BurstLimit: *burst}
+	}
+	switch {
+	case *quota != 0 && *period == "":
+		return fmt.Errorf("ferry usageplan create: --quota needs --period DAY, WEEK or MONTH")
+	case *quota == 0 && (*period != "" || *offset != 0):
+		return fmt.Errorf("ferry usageplan create: --period and --offset need --quota N")
+	case *quota != 0:
+		in.Quota = &model.QuotaSettings{Limit: *quota, Period: strings.ToUpper(*period), Offset: *offset}
+	}
+	c, err := af.client(env)
+	if err != nil {
+		return err
+	}
+	p, err := c.CreateUsagePlan(ctx, &in)
+	if err != nil {
+		return err
+	}
+	if asJSON, _ := af.json(); asJSON {
+		return printJSONValue(env, p)
+	}
+	_, err = fmt.Fprintln(env.stdout, p.ID)
+	return err
+}
+
+func planLimits(p *model.UsagePlan) (throttle, quota string) {
+	throttle, quota = "-", "-"
+	if t := p.Throttle; t != nil {
+		throttle = fmt.Sprintf("%g/s burst %d", t.RateLimit, t.BurstLimit)
+	}
+	if q := p.Quota; q != nil {
+		quota = fmt.Sprintf("%d per %s", q.Limit, q.Period)
+		if q.Offset != 0 {
+			quota += fmt.Sprintf(" (offset %d)", q.Offset)
+		}
+	}
+	return throttle, quota
+}
+
+func planStages(p *model.UsagePlan) string {
+	var s []string
+	for _, st := range p.APIStages {
+		s = append(s, st.APIID+"/"+st.Stage)
+	}
+	return orDash(strings.Join(s, ","))
+}
+
+func runUsagePlanList(ctx context.Context, env *cliEnv, args []string) error {
+	fs, af := newFlags(env, "usageplan list", "usageplan list [--output json]")
+	if _, err := parseArgs(fs, args, 0, 0); err != nil {
+		return err
+	}
+	c, err := af.client(env)
+	if err != nil {
+		return err
+	}
+	if asJSON, _ := af.json(); asJSON {
+		return printPath(ctx, env, c, admin.Path("usageplans"))
+	}
+	plans, err := c.ListUsagePlans(ctx)
+	if err != nil {
+		return err
+	}
+	rows := make([][]string, 0, len(plans))
+	for _, p := range plans {
+		th, q := planLimits(p)
+		rows = append(rows, []string{p.ID, p.Name, planStages(p), th, q})
+	}
+	return table(env.stdout, []string{"ID", "NAME", "STAGES", "THROTTLE", "QUOTA"}, rows)
+}
+
+func runUsagePlanGet(ctx context.Context, env *cliEnv, args []string) error {
+	fs, af := newFlags(env, "usageplan get", "usageplan get ID [--output json]")
+	pos, err := parseArgs(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	c, err := af.client(env)
+	if err != nil {
+		return err
+	}
+	if asJSON, _ := af.json(); asJSON {
+		return printPath(ctx, env, c, admin.Path("usageplans", pos[0]))
+	}
+	p, err := c.GetUsagePlan(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	th, q := planLimits(p)
+	rows := [][]string{{"id", p.ID}, {"name", p.Name}, {"stages", planStages(p)}, {"throttle", th}, {"quota", q}}
+	for _, st := range p.APIStages {
+		for _, m := range sortedKeys(st.Throttle) {
+			t := st.Throttle[m]
+			rows = append(rows, []string{"throttle " + st.APIID + "/" + st.Stage + " " + m, fmt.Sprintf("%g/s burst %d", t.RateLimit, t.BurstLimit)})
+		}
+	}
+	return table(env.stdout, []string{"FIELD", "VALUE"}, rows)
+}
+
+func runUsagePlanDelete(ctx context.Context, env *cliEnv, args []string) error {
+	fs, af := newFlags(env, "usageplan delete", "usageplan delete ID")
+	pos, err := parseArgs(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	c, err := af.client(env)
+	if err != nil {
+		return err
+	}
+	if err := c.DeleteUsagePlan(ctx, pos[0]); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(env.stdout, "deleted usage plan %s\n", pos[0])
+	return err
+}
+
+func runUsagePlanAddKey(ctx context.Context, env *cliEnv, args []string) error {
+	fs, af := newFlags(env, "usageplan add-key", "usageplan add-key PLAN_ID KEY_ID")
+	pos, err := parseArgs(fs, args, 2, 2)
+	if err != nil {
+		return err
+	}
+	c, err := af.client(env)
+	if err != nil {
+		return err
+	}
+	k, err := c.AddUsagePlanKey(ctx, pos[0], pos[1])
+	if err != nil {
+		return err
+	}
+	if asJSON, _ := af.json(); asJSON {
+		return printJSONValue(env, k)
+	}
+	_, err = fmt.Fprintf(env.stdout, "api key %s added to usage plan %s\n", k.ID, pos[0])
+	return err
+}
+
+func runUsagePlanRemoveKey(ctx context.Context, env *cliEnv, args []string) error {
+	fs, af := newFlags(env, "usageplan remove-key", "usageplan remove-key PLAN_ID KEY_ID")
+	pos, err := parseArgs(fs, args, 2, 2)
+	if err != nil {
+		return err
+	}
+	c, err := af.client(env)
+	if err != nil {
+		return err
+	}
+	if err := c.RemoveUsagePlanKey(ctx, pos[0], pos[1]); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(env.stdout, "api key %s removed from usage plan %s\n", pos[1], pos[0])
+	return err
+}
+
+func runUsagePlanKeys(ctx context.Context, env *cliEnv, args []string) error {
+	fs, af := newFlags(env, "usageplan keys", "usageplan keys PLAN_ID [--output json]")
+	pos, err := parseArgs(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	c, err := af.client(env)
+	if err != nil {
+		return err
+	}
+	if asJSON, _ := af.json(); asJSON {
+		return printPath(ctx, env, c, admin.Path("usageplans", pos[0], "keys"))
+	}
+	keys, err := c.ListUsagePlanKeys(ctx, pos[0])
+	if err != nil {
+		return err
+	}
+	rows := make([][]string, 0, len(keys))
+	for _, k := range keys {
+		rows = append(rows, []string{k.ID, orDash(k.Name), k.Type})
+	}
+	return table(env.stdout, []string{"KEY ID", "NAME", "TYPE"}, rows)
+}
+
+// runUsagePlanUsage reads daily usage; both dates default to today (UTC).
+func runUsagePlanUsage(ctx context.Context, env *cliEnv, args []string) error {
+	fs, af := newFlags(env, "usageplan usage", "usageplan usage PLAN_ID [--start YYYY-MM-DD] [--end YYYY-MM-DD] [--key KEY_ID] [--output json]")
+	today := time.Now().UTC().Format(time.DateOnly)
+	start := fs.String("start", today, "first day, UTC")
+	end := fs.String("end", today, "last day, UTC")
+	key := fs.String("key", "", "only this API key")
+	pos, err := parseArgs(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	c, err := af.client(env)
+	if err != nil {
+		return err
+	}
+	u, err := c.GetUsage(ctx, pos[0], *start, *end, *key)
+	if err != nil {
+		return err
+	}
+	if asJSON, _ := af.json(); asJSON {
+		return printJSONValue(env, u)
+	}
+	first, err := time.Parse(time.DateOnly, u.StartDate)
+	if err != nil {
+		return fmt.Errorf("ferry usageplan usage: the answer's startDate %q: %w", u.StartDate, err)
+	}
+	var rows [][]string
+	for _, id := range sortedKeys(u.Items) {
+		for i, d := range u.Items[id] {
+			rows = append(rows, []string{id, first.AddDate(0, 0, i).Format(time.DateOnly),
+				strconv.FormatInt(d[0], 10), strconv.FormatInt(d[1], 10)})
+		}
+	}
+	return table(env.stdout, []string{"KEY ID", "DATE", "USED", "REMAINING"}, rows)
+}
