@@ -58,10 +58,12 @@ func SelectionKeyFor(in *model.Integration) integrationresponse.KeyFunc {
 }
 
 // SelectionKey is the string a Lambda answer's selection patterns match:
-// the errorMessage of a function error, and "" for a success. API Gateway
-// selects by errorMessage only; a success always takes the default
-// response unless a pattern matches the empty string.
+// the errorMessage of a function error. A success has no errorMessage and
+// takes the default response whatever the patterns (integrationresponse.NoKey).
 func SelectionKey(_ int, header http.Header, body []byte) string {
-	msg, _ := FunctionError(header, body)
+	msg, isErr := FunctionError(header, body)
+	if !isErr {
+		return integrationresponse.NoKey
+	}
 	return msg
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ferrygw/ferry/internal/gatewayresponse"
+	"github.com/ferrygw/ferry/internal/integrationresponse"
 	"github.com/ferrygw/ferry/internal/model"
 )
 
@@ -28,6 +29,7 @@ func TestFunctionError(t *testing.T) {
 		{"success", nil, `{"ok":true}`, "", false},
 		{"success string", nil, `"fine"`, "", false},
 		{"empty", nil, ``, "", false},
+		{"marked with an empty message", unhandled, `{"errorMessage":""}`, "", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -39,8 +41,12 @@ func TestFunctionError(t *testing.T) {
 			if msg != tt.msg || isErr != tt.isError {
 				t.Errorf("got (%q, %v), want (%q, %v)", msg, isErr, tt.msg, tt.isError)
 			}
-			if got := SelectionKey(200, h, []byte(tt.body)); got != tt.msg {
-				t.Errorf("SelectionKey = %q, want %q", got, tt.msg)
+			want := tt.msg
+			if !tt.isError {
+				want = integrationresponse.NoKey
+			}
+			if got := SelectionKey(200, h, []byte(tt.body)); got != want {
+				t.Errorf("SelectionKey = %q, want %q", got, want)
 			}
 		})
 	}

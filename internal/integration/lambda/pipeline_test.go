@@ -91,6 +91,12 @@ func custom(fn string, params map[string]string) *model.Integration {
 		IntegrationResponses: map[string]*model.IntegrationResponse{"200": {StatusCode: "200"}}}
 }
 
+func catchAll(fn string) *model.Integration {
+	in := custom(fn, nil)
+	in.IntegrationResponses["500"] = &model.IntegrationResponse{StatusCode: "500", SelectionPattern: ".*"}
+	return in
+}
+
 func TestInvokeThroughThePipeline(t *testing.T) {
 	api := &invokeAPI{}
 	srv := httptest.NewServer(api)
@@ -101,6 +107,7 @@ func TestInvokeThroughThePipeline(t *testing.T) {
 		"/throttled": custom("throttled", nil),
 		"/kms":       custom("kms", nil),
 		"/dry":       custom("echo", map[string]string{"integration.request.header.X-Amz-Invocation-Type": "'DryRun'"}),
+		"/catchall": catchAll("echo"),
 		"/proxykms": {Type: model.IntegrationAWSProxy, HTTPMethod: "POST",
 			URI: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/kms/invocations"},
 	})
@@ -113,6 +120,9 @@ func TestInvokeThroughThePipeline(t *testing.T) {
 		{"/kms", `{"message":"Internal server error"}`, 502},
 		{"/proxykms", `{"message":"Internal server error"}`, 502},
 		{"/dry", ``, 200},
+		// A pattern that matches every errorMessage, even an empty one,
+		// does not apply to a success.
+		{"/catchall", `{"function":"echo"}`, 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
