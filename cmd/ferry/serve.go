@@ -23,6 +23,7 @@ import (
 	"github.com/ferrygw/ferry/internal/integration/awsservice"
 	"github.com/ferrygw/ferry/internal/integration/lambda"
 	"github.com/ferrygw/ferry/internal/kvm"
+	"github.com/ferrygw/ferry/internal/listener"
 	"github.com/ferrygw/ferry/internal/model"
 	"github.com/ferrygw/ferry/internal/pipeline"
 	"github.com/ferrygw/ferry/internal/store"
@@ -39,6 +40,7 @@ func init() {
 }
 
 const serveUsage = `Usage: ferry serve [--config FILE] [--data-dir DIR] [--listen ADDR] [--admin-listen ADDR] [--log-format json|text]
+                   [--tls-cert FILE --tls-key FILE [--client-ca FILE]]
 
 Precedence: defaults < ferry.yaml (--config) < FERRY_* environment < flags given here.`
 
@@ -50,6 +52,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	listen := fs.String("listen", "", "gateway address (default 127.0.0.1:8080)")
 	adminListen := fs.String("admin-listen", "", "admin API address (default 127.0.0.1:9090)")
 	logFormat := fs.String("log-format", "", "json or text")
+	tlsf := addTLSFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("ferry serve: %w\n%s", err, serveUsage)
 	}
@@ -81,6 +84,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 			cfg.Log.Format = *logFormat
 		}
 	})
+	tlsf.apply(fs, cfg)
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("ferry serve: %w", err)
 	}
@@ -147,7 +151,14 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 		return fmt.Errorf("ferry serve: %w", err)
 	}
 	popts.Guards = append(popts.Guards, usage.Guard)
-	gw := gateway.New(gateway.Config{Store: st, Pipeline: popts, Logger: log})
+	edge, err := newEdge(cfg, popts.AccountID, log)
+	if err != nil {
+		return fmt.Errorf("ferry serve: %w", err)
+	}
+	// The resource policy and IP lists come first, as in API Gateway: a
+	// refused caller costs no authorizer call and no usage-plan count.
+	popts.Guards = append([]pipeline.GuardFactory{edge.guard}, popts.Guards...)
+	gw := gateway.New(gateway.Config{Store: st, Pipeline: popts, Logger: log, SourceIP: edge.sourceIP.Of})
 	if err := gw.Reload(ctx); err != nil {
 		return fmt.Errorf("ferry serve: %w", err)
 	}
@@ -157,7 +168,7 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 		return fmt.Errorf("ferry serve: %w", err)
 	}
 
-	dataLn, err := net.Listen("tcp", cfg.Listen)
+	dataLn, err := listener.Listen(cfg.Listen, edge.certs)
 	if err != nil {
 		return fmt.Errorf("ferry serve: gateway listener: %w", err)
 	}
@@ -167,15 +178,7 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 		return fmt.Errorf("ferry serve: admin listener: %w", err)
 	}
 	lim := cfg.Limits
-	dataSrv := &http.Server{
-		Handler:           gw,
-		MaxHeaderBytes:    lim.MaxHeaderBytes,
-		ReadHeaderTimeout: lim.ReadHeaderTimeout,
-		ReadTimeout:       lim.ReadTimeout,
-		WriteTimeout:      lim.WriteTimeout,
-		IdleTimeout:       lim.IdleTimeout,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	dataSrv := listener.NewServer(gw, edge.limits, slog.NewLogLogger(log.Handler(), slog.LevelWarn))
 	adminSrv := &http.Server{
 		Handler:           adminHandler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -186,6 +189,9 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 	runCtx, stopRun := context.WithCancel(context.Background())
 	defer stopRun()
 	go gw.Run(runCtx)
+	if edge.certs != nil {
+		go edge.certs.Watch(runCtx, time.Second)
+	}
 
 	errs := make(chan error, 2)
 	go func() { errs <- dataSrv.Serve(dataLn) }()
