@@ -156,6 +156,17 @@ func (s *state) evalBinary(n *BinaryNode) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if n.Op == "+" && (l == nil || r == nil) {
+		// Velocity joins a missing operand to a string as its source text.
+		_, ls := l.(string)
+		_, rs := r.(string)
+		switch {
+		case l == nil && rs:
+			return literal(n.L) + r.(string), nil
+		case r == nil && ls:
+			return l.(string) + literal(n.R), nil
+		}
+	}
 	switch n.Op {
 	case "==":
 		return equal(l, r), nil
@@ -443,4 +454,15 @@ func (s *state) call(r *RefNode, cur any, p *RefPart) (any, error) {
 		return nil, nil
 	}
 	return v, nil
+}
+
+// literal is a node's source as Velocity prints it in place of a value.
+func literal(n Node) string {
+	switch n := n.(type) {
+	case *RefNode:
+		return n.Src
+	case *BinaryNode:
+		return literal(n.L) + " " + n.Op + " " + literal(n.R)
+	}
+	return n.String()
 }

@@ -36,6 +36,9 @@ type state struct {
 	lim   Limits
 	ticks int
 	depth int
+	// aliases maps a macro parameter bound to a reference without value to
+	// that reference's source, which the parameter prints as.
+	aliases map[string]string
 	// args is a stack of method arguments, reused across calls so that a
 	// call costs no allocation; a call's arguments sit on top while it runs.
 	args []any
@@ -172,6 +175,9 @@ func (s *state) printRef(r *RefNode) error {
 	if v == nil {
 		if r.Quiet {
 			return nil
+		}
+		if a, ok := s.aliases[r.Name]; ok && strings.HasPrefix(r.Src, "$"+r.Name) {
+			return s.write(r, a+r.Src[1+len(r.Name):])
 		}
 		return s.write(r, r.Src)
 	}
@@ -390,16 +396,24 @@ func (s *state) callMacro(n *MacroCallNode) error {
 		return s.errorf(n, "macro calls nested deeper than %d", maxCallDepth)
 	}
 	saved := make([]any, len(m.Params))
+	savedAlias := make([]string, len(m.Params))
 	for i, p := range m.Params {
 		v, err := s.eval(n.Args[i])
 		if err != nil {
 			return err
 		}
 		saved[i] = s.vars[p]
+		savedAlias[i] = s.aliases[p]
 		if v == nil {
 			delete(s.vars, p)
+			// Velocity passes macro arguments by name: a parameter whose
+			// argument has no value prints as the argument's source.
+			if r, ok := n.Args[i].(*RefNode); ok {
+				s.setAlias(p, r.Src)
+			}
 		} else {
 			s.vars[p] = v
+			s.setAlias(p, "")
 		}
 	}
 	defer func() {
@@ -409,6 +423,7 @@ func (s *state) callMacro(n *MacroCallNode) error {
 			} else {
 				s.vars[p] = saved[i]
 			}
+			s.setAlias(p, savedAlias[i])
 		}
 	}()
 	err := s.walkList(m.Body)
@@ -416,6 +431,17 @@ func (s *state) callMacro(n *MacroCallNode) error {
 		return nil
 	}
 	return err
+}
+
+func (s *state) setAlias(name, src string) {
+	if src == "" {
+		delete(s.aliases, name)
+		return
+	}
+	if s.aliases == nil {
+		s.aliases = map[string]string{}
+	}
+	s.aliases[name] = src
 }
 
 // renderString renders an interpolated string literal.

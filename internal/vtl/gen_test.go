@@ -13,11 +13,13 @@ import (
 type templateGen struct{ r *rand.Rand }
 
 var (
+	// keySet(), values() and entrySet() are left out: Java returns live
+	// views of the map, which ferry copies (see the package comment).
 	genAtoms = []string{
 		"$a", "$b", "$l", "$m", "$s", "$n", "$f", "$!x", "${a}", "$l[0]", "$m.k", `$m["k"]`,
-		"$s.length()", "$s.substring(1)", "$l.size()", "$m.keySet()", "$x", "$a.foo", `"str $a"`,
+		"$s.length()", "$s.substring(1)", "$l.size()", "$m.size()", "$x", "$a.foo", `"str $a"`,
 		"'lit $a'", "1", "2.5", "-3", "true", "false", "[1, 2]", `{"q": 1}`, "[1..3]",
-		`$s.replace("l", "L")`, `$s.indexOf("l")`, "$m.values()", `"#if($b > 1)big#{else}small#end"`,
+		`$s.replace("l", "L")`, `$s.indexOf("l")`, "$m.isEmpty()", `"#if($b > 1)big#{else}small#end"`,
 	}
 	genOps    = []string{"+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||", "and", "or"}
 	genSpaces = []string{"", " ", "\n", "  ", "\t", " \n", "\n  ", "\r\n"}
@@ -55,6 +57,17 @@ func (g templateGen) block(depth int) string {
 			list := g.pick([]string{"$l", "[1..3]", "$m", `["p", "q"]`, "$nope"})
 			tail := g.pick([]string{"", "$foreach.hasNext", "$velocityCount", "$foreach.index", "#if($foreach.count == 2)#break#end"})
 			fmt.Fprintf(&b, "%s#foreach($i in %s)%s%s%s#end%s", w, list, g.pick(genSpaces), g.block(depth+1), tail, g.pick(genSpaces))
+		case r < 0.70:
+			b.WriteString(w + g.pick([]string{
+				"#macro(mm $p $q)<$p|$q>#end#mm($a " + g.pick(genAtoms) + ")",
+				"#define($dd)[$a $b]#end$dd#set($a = 'z')$dd",
+				"#set($m.new = " + g.pick(genAtoms[:12]) + ")$m",
+				"#set($l[1] = " + g.pick(genAtoms) + ")$l",
+				`$s.split("l").size() $s.toUpperCase().substring(2, 4) $s.matches("h.*") $s.replaceAll("(l+)", "[$1]")`,
+				"$!{x}$!{a}${b}$!m.nope",
+				`#set($t = "$a and ${b}s $l[0] $m.k #if($b)yes#end")$t`,
+				"#foreach($i in [3..1])#if($i == 2)#break#end$i#end",
+			}) + g.pick(genSpaces))
 		case r < 0.74:
 			b.WriteString(w + "## c\n")
 		case r < 0.80:

@@ -137,7 +137,7 @@ func TestVelocityDifferential(t *testing.T) {
 				return
 			}
 			if err != nil {
-				t.Fatalf("Velocity renders %q but ferry fails: %v", want, err)
+				t.Fatalf("Velocity renders %q but ferry fails: %v\ntemplate: %q", want, err, src)
 			}
 			if got != string(want) {
 				t.Errorf("differs from Velocity 1.7\ntemplate: %q\nferry:    %q\nvelocity: %q", src, got, want)

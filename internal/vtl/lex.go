@@ -90,11 +90,12 @@ type lexer struct {
 	// afterProp is set while a reference's last part is a .property, where
 	// Velocity 1.7 does not recognise a following ## as a comment.
 	afterProp bool
-	refEnd    int // offset just past the last reference that ended in text
+	refEnd    int  // offset just past the last reference that ended in text
+	refBraced bool // whether that reference was ${...}
 }
 
 func lex(input string, isMacro func(string) bool) *lexer {
-	l := &lexer{input: input, isMacro: isMacro}
+	l := &lexer{input: input, isMacro: isMacro, refEnd: -1}
 	l.state = lexText
 	return l
 }
@@ -298,8 +299,8 @@ func (l *lexer) gobbleBeforeSet() {
 		return
 	}
 	word := pre[strings.LastIndexAny(pre, " \t\r\n")+1:]
-	// A '}' right after a reference is a token of its own as well.
-	closer := pre == "}" && l.start == l.refEnd
+	// So is a '}' or a word glued to the end of an unbraced reference.
+	closer := l.start == l.refEnd && !l.refBraced && (pre == "}" || isWord(pre))
 	special := strings.ContainsAny(word, "#$") && !strings.HasSuffix(word, "#{") || strings.HasSuffix(word, "\\")
 	if !closer && !special {
 		return
@@ -312,6 +313,15 @@ func (l *lexer) gobbleBeforeSet() {
 	l.flushText()
 	l.pos = end
 	l.ignore()
+}
+
+func isWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isLetter(s[i]) && !isDigit(s[i]) && s[i] != '_' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func (l *lexer) flushText() {
@@ -457,7 +467,7 @@ func lexRefTail(l *lexer) stateFn {
 	}
 	l.afterProp = false
 	if len(l.stack) == 0 {
-		l.refEnd = l.pos
+		l.refEnd, l.refBraced = l.pos, f.braced
 	}
 	return l.resume()
 }

@@ -190,6 +190,9 @@ func (p *parser) parseRef(open item) *RefNode {
 			r.Parts = append(r.Parts, part)
 			continue
 		case itemLBracket:
+			if it.pos != end {
+				break // "$a [1]" in an argument list: a reference, then a list
+			}
 			idx := p.parseExpr()
 			cl := p.expect(itemRBracket, "']'")
 			end = cl.pos + 1

@@ -191,6 +191,10 @@ func writeValue(b *strings.Builder, v any, depth int) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
+			if x == any(v) {
+				b.WriteString("(this Collection)") // as Java's AbstractCollection prints itself
+				continue
+			}
 			writeValue(b, x, depth+1)
 		}
 		b.WriteByte(']')
@@ -202,6 +206,10 @@ func writeValue(b *strings.Builder, v any, depth int) {
 			}
 			b.WriteString(k)
 			b.WriteByte('=')
+			if v.vals[i] == any(v) {
+				b.WriteString("(this Map)")
+				continue
+			}
 			writeValue(b, v.vals[i], depth+1)
 		}
 		b.WriteByte('}')
