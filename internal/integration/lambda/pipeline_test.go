@@ -33,9 +33,11 @@ func (a *invokeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	a.mu.Lock()
 	a.seen = append(a.seen, r)
 	a.mu.Unlock()
-	io.Copy(io.Discard, r.Body)
+	payload, _ := io.ReadAll(r.Body)
 	fn := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/2015-03-31/functions/"), "/invocations")
 	switch {
+	case fn == "proxyecho":
+		json.NewEncoder(w).Encode(map[string]any{"statusCode": 200, "body": string(payload)})
 	case r.Header.Get("X-Amz-Invocation-Type") == "DryRun":
 		w.WriteHeader(http.StatusNoContent)
 	case fn == "throttled":
@@ -97,6 +99,43 @@ func catchAll(fn string) *model.Integration {
 	return in
 }
 
+// The proxy event a compiled stage sends: the method request as the
+// function sees it, with the stage's $context.
+func TestProxyEventThroughThePipeline(t *testing.T) {
+	srv := httptest.NewServer(&invokeAPI{})
+	defer srv.Close()
+	st := stage(t, srv.URL, map[string]*model.Integration{
+		"/pets/{id}": {Type: model.IntegrationAWSProxy, HTTPMethod: "POST",
+			URI: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/proxyecho/invocations"},
+	})
+	req := httptest.NewRequest("POST", "/dev/pets/7?tag=a&tag=b", strings.NewReader(`{"name":"rex"}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	st.Serve(rec, req, &pipeline.Entry{Path: "/pets/7", RequestID: "req-9", SourceIP: "192.0.2.7"})
+	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/json" {
+		t.Fatalf("%d %v %s", rec.Code, rec.Header(), rec.Body)
+	}
+	var ev struct {
+		Resource, Path, HTTPMethod, Body string
+		PathParameters                   map[string]string
+		MultiValueQueryStringParameters  map[string][]string
+		StageVariables                   map[string]string
+		RequestContext                   struct {
+			RequestID, Stage, ResourcePath, Path string
+			Identity                             struct{ SourceIP string }
+		}
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &ev); err != nil {
+		t.Fatalf("%v: %s", err, rec.Body)
+	}
+	rc := ev.RequestContext
+	if ev.Resource != "/pets/{id}" || ev.Path != "/pets/7" || ev.HTTPMethod != "POST" || ev.Body != `{"name":"rex"}` ||
+		ev.PathParameters["id"] != "7" || strings.Join(ev.MultiValueQueryStringParameters["tag"], ",") != "a,b" || ev.StageVariables != nil ||
+		rc.RequestID != "req-9" || rc.Stage != "dev" || rc.ResourcePath != "/pets/{id}" || rc.Path != "/dev/pets/7" || rc.Identity.SourceIP != "192.0.2.7" {
+		t.Errorf("event %s", rec.Body)
+	}
+}
+
 func TestInvokeThroughThePipeline(t *testing.T) {
 	api := &invokeAPI{}
 	srv := httptest.NewServer(api)
@@ -107,7 +146,7 @@ func TestInvokeThroughThePipeline(t *testing.T) {
 		"/throttled": custom("throttled", nil),
 		"/kms":       custom("kms", nil),
 		"/dry":       custom("echo", map[string]string{"integration.request.header.X-Amz-Invocation-Type": "'DryRun'"}),
-		"/catchall": catchAll("echo"),
+		"/catchall":  catchAll("echo"),
 		"/proxykms": {Type: model.IntegrationAWSProxy, HTTPMethod: "POST",
 			URI: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/kms/invocations"},
 	})
