@@ -1,0 +1,313 @@
+package e2e
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// whoAmI is a MOCK API that answers with what the gateway knows of its
+// caller; the resource policy and ip filter are filled in per test.
+const whoAmI = `openapi: 3.0.1
+info: {title: edge, version: "1"}
+%s
+paths:
+  /who:
+    get:
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 200}'}
+        responses:
+          default:
+            statusCode: "200"
+            responseTemplates:
+              application/json: '{"sourceIp": "$context.identity.sourceIp", "subjectDN": "$context.identity.clientCert.subjectDN", "serial": "$context.identity.clientCert.serialNumber"}'
+`
+
+type who struct{ SourceIP, SubjectDN, Serial string }
+
+// edgeCA issues the certificates of one test.
+type edgeCA struct {
+	cert *x509.Certificate
+	key  *ecdsa.PrivateKey
+}
+
+func newEdgeCA(t *testing.T, name string) *edgeCA {
+	t.Helper()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := x509.ParseCertificate(der)
+	return &edgeCA{cert: c, key: key}
+}
+
+func (ca *edgeCA) pem() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.cert.Raw})
+}
+
+// issue returns certificate and key PEM; client picks the key usage.
+func (ca *edgeCA) issue(t *testing.T, cn string, client bool, notAfter time.Time) (certPEM, keyPEM []byte, serial *big.Int) {
+	t.Helper()
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	serial = big.NewInt(time.Now().UnixNano())
+	tmpl := &x509.Certificate{SerialNumber: serial, Subject: pkix.Name{CommonName: cn, Organization: []string{"edge"}},
+		NotBefore: notAfter.Add(-48 * time.Hour), NotAfter: notAfter, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")}}
+	if client {
+		tmpl.ExtKeyUsage, tmpl.IPAddresses = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, nil
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, _ := x509.MarshalECPrivateKey(key)
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), serial
+}
+
+func replaceFile(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path+".new", b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(path+".new", path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func getWho(t *testing.T, c *http.Client, url string) (int, who, string, error) {
+	t.Helper()
+	resp, err := c.Get(url)
+	if err != nil {
+		return 0, who{}, "", err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var w who
+	if resp.StatusCode == 200 {
+		if err := json.Unmarshal(b, &w); err != nil {
+			t.Fatalf("body %s: %v", b, err)
+		}
+	}
+	return resp.StatusCode, w, string(b), nil
+}
+
+// TestEdgeMutualTLS serves an API over mutual TLS from ferry.yaml: a valid
+// client certificate reaches the mapping template, expired, foreign and
+// missing ones are refused at the handshake, and replacing the server
+// certificate's files switches new connections to it without a restart.
+func TestEdgeMutualTLS(t *testing.T) {
+	dir := t.TempDir()
+	serverCA, clientCA, otherCA := newEdgeCA(t, "server CA"), newEdgeCA(t, "client CA"), newEdgeCA(t, "other CA")
+	sc, sk, _ := serverCA.issue(t, "gateway-1", false, time.Now().Add(24*time.Hour))
+	p := func(n string) string { return filepath.Join(dir, n) }
+	replaceFile(t, p("server.pem"), sc)
+	replaceFile(t, p("server.key"), sk)
+	replaceFile(t, p("clients.pem"), clientCA.pem())
+	f := startFerryWith(t, serveOptions{config: fmt.Sprintf("tls:\n  cert: %s\n  key: %s\n  clientCA: %s\n", p("server.pem"), p("server.key"), p("clients.pem"))})
+	id := importAndDeploy(t, f, writeFile(t, "who.yaml", fmt.Sprintf(whoAmI, "")), "prod")
+	url := strings.Replace(f.Data, "http://", "https://", 1) + "/restapis/" + id + "/prod/_user_request_/who"
+
+	roots := x509.NewCertPool()
+	roots.AddCert(serverCA.cert)
+	clientWith := func(certPEM, keyPEM []byte) *http.Client {
+		cfg := &tls.Config{RootCAs: roots}
+		if certPEM != nil {
+			pair, err := tls.X509KeyPair(certPEM, keyPEM)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.Certificates = []tls.Certificate{pair}
+		}
+		return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: cfg}}
+	}
+	gc, gk, gserial := clientCA.issue(t, "alice", true, time.Now().Add(24*time.Hour))
+	good := clientWith(gc, gk)
+	status, w, body, err := getWho(t, good, url)
+	if err != nil || status != 200 {
+		t.Fatalf("valid client: %d %s %v", status, body, err)
+	}
+	if w.SubjectDN != "CN=alice,O=edge" || w.SourceIP != "127.0.0.1" || strings.ReplaceAll(w.Serial, ":", "") != fmt.Sprintf("%x", gserial.Bytes()) {
+		t.Errorf("valid client: $context.identity = %+v (serial %x)", w, gserial.Bytes())
+	}
+
+	ec, ek, _ := clientCA.issue(t, "bob", true, time.Now().Add(-time.Hour))
+	oc, ok, _ := otherCA.issue(t, "mallory", true, time.Now().Add(24*time.Hour))
+	for _, bad := range []struct {
+		name string
+		c    *http.Client
+	}{
+		{"no certificate", clientWith(nil, nil)},
+		{"expired certificate", clientWith(ec, ek)},
+		{"certificate from another CA", clientWith(oc, ok)},
+	} {
+		if status, _, body, err := getWho(t, bad.c, url); err == nil {
+			t.Errorf("%s: answered %d %s, want the handshake refused", bad.name, status, body)
+		}
+	}
+
+	// A keep-alive connection opened before the reload keeps working.
+	sc2, sk2, serial2 := serverCA.issue(t, "gateway-2", false, time.Now().Add(24*time.Hour))
+	replaceFile(t, p("server.key"), sk2)
+	replaceFile(t, p("server.pem"), sc2)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		conn, err := tls.Dial("tcp", strings.TrimPrefix(f.Data, "http://"), &tls.Config{RootCAs: roots, Certificates: good.Transport.(*http.Transport).TLSClientConfig.Certificates})
+		if err == nil {
+			got := conn.ConnectionState().PeerCertificates[0].SerialNumber
+			conn.Close()
+			if got.Cmp(serial2) == 0 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the new server certificate was not served within 10s (last error %v)", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if status, _, body, err := getWho(t, good, url); err != nil || status != 200 {
+		t.Errorf("after the reload: %d %s %v", status, body, err)
+	}
+	if !f.waitLog("TLS certificates reloaded") {
+		t.Error("the reload was not logged")
+	}
+}
+
+// boundClient sends from a given loopback address, as a caller on another
+// host would appear.
+func boundClient(t *testing.T, from string) *http.Client {
+	t.Helper()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}, Timeout: 5 * time.Second}
+	return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true}}
+}
+
+// TestEdgeSourceAddress shows allow, deny and trusted-proxy cases with real
+// source addresses: a resource policy allowing 127.0.0.2 and 127.0.0.3, the
+// ip filter denying 127.0.0.3 on prod, and 127.0.0.4 a trusted proxy.
+func TestEdgeSourceAddress(t *testing.T) {
+	const top = `x-amazon-apigateway-policy:
+  Version: "2012-10-17"
+  Statement:
+    - Effect: Allow
+      Principal: "*"
+      Action: execute-api:Invoke
+      Resource: execute-api:/*
+      Condition: {IpAddress: {aws:SourceIp: ["127.0.0.2/32", "127.0.0.3"]}}
+    - Effect: Deny
+      Principal: "*"
+      Action: execute-api:Invoke
+      Resource: execute-api:/*/DELETE/*
+x-ferry-ip-filter:
+  stages:
+    prod: {deny: [127.0.0.3]}`
+	f := startFerryWith(t, serveOptions{config: "trustedProxies: [127.0.0.4]\naws: {region: eu-west-1}\n"})
+	id := importAndDeploy(t, f, writeFile(t, "who.yaml", fmt.Sprintf(whoAmI, top)), "prod")
+	f.cli("deploy", id, "--stage", "dev")
+	url := func(stage string) string { return f.Data + "/restapis/" + id + "/" + stage + "/_user_request_/who" }
+	resource := "arn:aws:execute-api:eu-west-1:********0000:" + id + "/prod/GET/who"
+	cases := []struct {
+		name, from, stage, xff string
+		status                 int
+		want                   string // sourceIp, or the refusal's message
+	}{
+		{"allowed address", "127.0.0.2", "prod", "", 200, "127.0.0.2"},
+		{"address the policy does not allow", "127.0.0.5", "prod", "", 403,
+			"User: anonymous is not authorized to perform: execute-api:Invoke on resource: " + resource},
+		{"denied by the stage's ip filter", "127.0.0.3", "prod", "", 403,
+			"User: anonymous is not authorized to perform: execute-api:Invoke on resource: " + resource + " with an explicit deny"},
+		{"the filter is per stage", "127.0.0.3", "dev", "", 200, "127.0.0.3"},
+		{"trusted proxy forwarding an allowed client", "127.0.0.4", "prod", "127.0.0.2", 200, "127.0.0.2"},
+		{"trusted proxy forwarding a stranger", "127.0.0.4", "prod", "127.0.0.9", 403,
+			"User: anonymous is not authorized to perform: execute-api:Invoke on resource: " + resource},
+		{"untrusted client claiming an allowed address", "127.0.0.5", "prod", "127.0.0.2", 403,
+			"User: anonymous is not authorized to perform: execute-api:Invoke on resource: " + resource},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest("GET", url(tc.stage), nil)
+			if tc.xff != "" {
+				req.Header.Set("X-Forwarded-For", tc.xff)
+			}
+			resp, err := boundClient(t, tc.from).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d %s, want %d", resp.StatusCode, b, tc.status)
+			}
+			var got struct{ SourceIP, Message string }
+			if err := json.Unmarshal(b, &got); err != nil {
+				t.Fatalf("%s: %v", b, err)
+			}
+			if tc.status == 200 && got.SourceIP != tc.want || tc.status == 403 && got.Message != strings.Replace(tc.want, "/prod/", "/"+tc.stage+"/", 1) {
+				t.Errorf("body %s, want %q", b, tc.want)
+			}
+		})
+	}
+}
+
+// TestEdgeSlowClient holds a connection by sending its head one byte per
+// second: ferry cuts it at limits.readHeaderTimeout and answers others meanwhile.
+func TestEdgeSlowClient(t *testing.T) {
+	f := startFerryWith(t, serveOptions{config: "limits:\n  readHeaderTimeout: 2s\n  maxHeaderBytes: 8192\n"})
+	id := importAndDeploy(t, f, writeFile(t, "who.yaml", fmt.Sprintf(whoAmI, "")), "prod")
+	conn, err := net.Dial("tcp", strings.TrimPrefix(f.Data, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	cut := make(chan time.Duration, 1)
+	go func() {
+		head := "GET /restapis/" + id + "/prod/_user_request_/who HTTP/1.1\r\nHost: x\r\nX-Slow: " + strings.Repeat("z", 30)
+		for i := 0; i < len(head); i++ {
+			if _, err := conn.Write([]byte{head[i]}); err != nil {
+				break
+			}
+			time.Sleep(time.Second)
+		}
+		cut <- time.Since(start)
+	}()
+	for i := 0; i < 5; i++ {
+		resp, _ := f.call("GET", id, "prod", "/who", nil, nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("call %d while a slow client holds a connection: %d", i, resp.StatusCode)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	select {
+	case d := <-cut:
+		if d > 8*time.Second {
+			t.Errorf("slow client cut after %v, want about 2s", d)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the slow client was never cut off")
+	}
+	// A head over maxHeaderBytes is refused with 431.
+	resp, _ := f.call("GET", id, "prod", "/who", nil, map[string]string{"X-Big": strings.Repeat("b", 20000)})
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("huge head: %d", resp.StatusCode)
+	}
+}
