@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/ferrygw/ferry/internal/binarymedia"
 	"github.com/ferrygw/ferry/internal/reqctx"
 )
 
@@ -29,8 +30,8 @@ type ProxyRequest struct {
 	Context *reqctx.Context
 	// Body is the client's body, buffered.
 	Body []byte
-	// BinaryMediaTypes are the API's binary media types: a body of such a
-	// type goes to the function base64-encoded, and a function's base64 body
-	// is decoded when the client accepts such a type.
-	BinaryMediaTypes []string
+	// Binary are the API's binary media types: a body of such a type goes
+	// to the function base64-encoded, and a function's base64 body is
+	// decoded when the client accepts, or the function answers, such a type.
+	Binary binarymedia.Types
 }

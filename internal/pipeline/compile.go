@@ -23,7 +23,6 @@ type Stage struct {
 	name      string
 	vars      map[string]string
 	offline   bool
-	binary    []string // the API's binaryMediaTypes, for proxy events
 	media     binarymedia.Types
 	maxBody   int64 // the stage's payload limit (see PayloadLimitVariable)
 	router    *router.Router
@@ -83,7 +82,6 @@ func Compile(api *model.API, stage *model.Stage, opt Options) (*Stage, error) {
 		name:    stage.StageName,
 		vars:    stage.Variables,
 		offline: stage.Offline,
-		binary:  api.RestAPI.BinaryMediaTypes,
 		opt:     opt,
 	}
 	s.opt.stage = stage.StageName

@@ -13,15 +13,15 @@ func (x *exchange) proxyRequest() *integration.ProxyRequest {
 		path = "/"
 	}
 	return &integration.ProxyRequest{
-		HTTPMethod:       x.r.Method,
-		Resource:         x.op.resourcePath,
-		Path:             path,
-		Header:           x.r.Header,
-		Query:            x.r.URL.Query(),
-		PathParams:       x.vals.Path,
-		StageVariables:   x.s.vars,
-		Context:          x.rc,
-		Body:             x.vals.Body,
-		BinaryMediaTypes: x.s.binary,
+		HTTPMethod:     x.r.Method,
+		Resource:       x.op.resourcePath,
+		Path:           path,
+		Header:         x.r.Header,
+		Query:          x.r.URL.Query(),
+		PathParams:     x.vals.Path,
+		StageVariables: x.s.vars,
+		Context:        x.rc,
+		Body:           x.vals.Body,
+		Binary:         x.s.media,
 	}
 }

@@ -3,6 +3,8 @@ package lambda
 import (
 	"net/http"
 	"testing"
+
+	"github.com/ferrygw/ferry/internal/binarymedia"
 )
 
 // BenchmarkProxyRoundTrip is the per-request work of an AWS_PROXY call
@@ -16,7 +18,7 @@ func BenchmarkProxyRoundTrip(b *testing.B) {
 		if _, err := BuildEvent(p); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := Answer(invoke, answer, nil, ""); err != nil {
+		if _, err := Answer(invoke, answer, binarymedia.Types{}, ""); err != nil {
 			b.Fatal(err)
 		}
 	}

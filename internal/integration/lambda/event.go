@@ -3,8 +3,6 @@ package lambda
 import (
 	"encoding/base64"
 	"encoding/json"
-	"mime"
-	"strings"
 
 	"github.com/ferrygw/ferry/internal/integration"
 	"github.com/ferrygw/ferry/internal/reqctx"
@@ -70,7 +68,7 @@ func BuildEvent(p *integration.ProxyRequest) ([]byte, error) {
 	}
 	if len(p.Body) > 0 {
 		var s string
-		if IsBinary(p.BinaryMediaTypes, p.Header.Get("Content-Type")) {
+		if p.Binary.Match(p.Header.Get("Content-Type")) {
 			s = base64.StdEncoding.EncodeToString(p.Body)
 			ev.IsBase64Encoded = true
 		} else {
@@ -79,35 +77,4 @@ func BuildEvent(p *integration.ProxyRequest) ([]byte, error) {
 		ev.Body = &s
 	}
 	return json.Marshal(&ev)
-}
-
-// IsBinary reports whether a Content-Type or Accept value names one of the
-// binary media types. A type may be a wildcard ("image/*", "*/*"); an
-// Accept list matches when any of its types does.
-func IsBinary(binary []string, value string) bool {
-	if len(binary) == 0 || value == "" {
-		return false
-	}
-	for _, part := range strings.Split(value, ",") {
-		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
-		}
-		for _, b := range binary {
-			if mediaMatch(strings.ToLower(b), mt) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func mediaMatch(pattern, mt string) bool {
-	if pattern == mt || pattern == "*/*" {
-		return true
-	}
-	if strings.HasSuffix(pattern, "/*") {
-		return strings.HasPrefix(mt, pattern[:len(pattern)-1])
-	}
-	return false
 }

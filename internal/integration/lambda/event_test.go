@@ -51,7 +51,7 @@ func TestBuildEventGolden(t *testing.T) {
 		{"binary", func(p *integration.ProxyRequest) {
 			p.Header = http.Header{"Content-Type": {"image/png"}}
 			p.Body = []byte{0x89, 'P', 'N', 'G', 0}
-			p.BinaryMediaTypes = []string{"image/*"}
+			p.Binary = mustTypes("image/*")
 		}},
 	}
 	for _, tt := range tests {
@@ -81,29 +81,5 @@ func TestBuildEventGolden(t *testing.T) {
 				t.Errorf("event differs from %s (run with -update after checking):\n%s", path, out.Bytes())
 			}
 		})
-	}
-}
-
-func TestIsBinary(t *testing.T) {
-	tests := []struct {
-		binary []string
-		value  string
-		want   bool
-	}{
-		{[]string{"image/png"}, "image/png", true},
-		{[]string{"image/png"}, "image/png; charset=x", true},
-		{[]string{"Image/PNG"}, "image/png", true},
-		{[]string{"image/*"}, "image/jpeg", true},
-		{[]string{"*/*"}, "text/plain", true},
-		{[]string{"image/png"}, "text/html, image/png;q=0.9", true},
-		{[]string{"image/png"}, "*/*", false},
-		{[]string{"image/png"}, "", false},
-		{nil, "image/png", false},
-		{[]string{"image/png"}, "not a type;;", false},
-	}
-	for _, tt := range tests {
-		if got := IsBinary(tt.binary, tt.value); got != tt.want {
-			t.Errorf("IsBinary(%v, %q) = %v, want %v", tt.binary, tt.value, got, tt.want)
-		}
 	}
 }

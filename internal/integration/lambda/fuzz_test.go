@@ -29,7 +29,7 @@ func FuzzParseProxyResponse(f *testing.F) {
 		if r.Status < 100 || r.Status > 599 {
 			t.Fatalf("accepted status %d", r.Status)
 		}
-		resp, err := Answer(http.Header{}, payload, []string{"*/*"}, "*/*")
+		resp, err := Answer(http.Header{}, payload, mustTypes("*/*"), "*/*")
 		if err == nil && resp.Status != r.Status {
 			t.Fatalf("Answer status %d, parse status %d", resp.Status, r.Status)
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ferrygw/ferry/internal/binarymedia"
 	"github.com/ferrygw/ferry/internal/gatewayresponse"
 	"github.com/ferrygw/ferry/internal/integration"
 	"github.com/ferrygw/ferry/internal/model"
@@ -71,13 +72,13 @@ func (p *proxyBackend) call(ctx context.Context, req *integration.Request) (*int
 	if err := apiError(resp.Status, resp.Header, resp.Body); err != nil {
 		return nil, err
 	}
-	return Answer(resp.Header, resp.Body, pr.BinaryMediaTypes, pr.Header.Get("Accept"))
+	return Answer(resp.Header, resp.Body, pr.Binary, pr.Header.Get("Accept"))
 }
 
 // Answer turns an Invoke answer into the method response. A function error
 // and a malformed answer are API Gateway's 502 {"message": "Internal server
 // error"}; the reason goes to the log.
-func Answer(invokeHeader http.Header, payload []byte, binary []string, accept string) (*integration.Response, error) {
+func Answer(invokeHeader http.Header, payload []byte, binary binarymedia.Types, accept string) (*integration.Response, error) {
 	if kind := invokeHeader.Get(FunctionErrorHeader); kind != "" {
 		msg, _ := FunctionError(invokeHeader, payload)
 		return nil, badGateway(fmt.Errorf("lambda proxy: function error (%s): %s", kind, msg))

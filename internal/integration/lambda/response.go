@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/ferrygw/ferry/internal/binarymedia"
 )
 
 // ErrMalformed is the reason behind API Gateway's 502 for a proxy answer
@@ -158,10 +160,10 @@ func contains(vs []string, v string) bool {
 }
 
 // decodeBody is the body the client gets: a base64 body is decoded when the
-// client accepts, or the function answers, one of the binary media types;
-// otherwise API Gateway passes the base64 text through.
-func (r *ProxyResponse) decodeBody(binary []string, accept string) ([]byte, error) {
-	if !r.Base64 || !(IsBinary(binary, accept) || IsBinary(binary, r.Header.Get("Content-Type"))) {
+// first type the client accepts, or the type the function answers, is one
+// of the binary media types; otherwise the base64 text passes through.
+func (r *ProxyResponse) decodeBody(binary binarymedia.Types, accept string) ([]byte, error) {
+	if !r.Base64 || !(binary.Match(binarymedia.FirstAccept(accept)) || binary.Match(r.Header.Get("Content-Type"))) {
 		return r.Body, nil
 	}
 	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(r.Body)))

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ferrygw/ferry/internal/binarymedia"
 	"github.com/ferrygw/ferry/internal/gatewayresponse"
 )
 
@@ -70,11 +71,11 @@ func TestParseProxyResponse(t *testing.T) {
 }
 
 func TestAnswer(t *testing.T) {
-	png := []string{"image/png"}
+	png := mustTypes("image/png")
 	tests := []struct {
 		name, payload string
 		invoke        http.Header
-		binary        []string
+		binary        binarymedia.Types
 		accept        string
 		status        int
 		body          string
@@ -84,7 +85,9 @@ func TestAnswer(t *testing.T) {
 		{name: "binary by response type", payload: `{"statusCode":200,"isBase64Encoded":true,"headers":{"Content-Type":"image/png"},"body":"AAH/"}`,
 			binary: png, status: 200, body: "\x00\x01\xff", contentType: "image/png"},
 		{name: "binary by Accept", payload: `{"statusCode":200,"isBase64Encoded":true,"headers":{"Content-Type":"application/octet-stream"},"body":"aGk="}`,
-			binary: []string{"image/*"}, accept: "text/html, image/webp", status: 200, body: "hi", contentType: "application/octet-stream"},
+			binary: mustTypes("image/*"), accept: "image/webp, text/html", status: 200, body: "hi", contentType: "application/octet-stream"},
+		{name: "only the first Accept type counts", payload: `{"statusCode":200,"isBase64Encoded":true,"headers":{"Content-Type":"text/plain"},"body":"aGk="}`,
+			binary: mustTypes("image/*"), accept: "text/html, image/webp", status: 200, body: "aGk=", contentType: "text/plain"},
 		{name: "base64 kept as text when nothing is binary", payload: `{"statusCode":200,"isBase64Encoded":true,"body":"aGk="}`,
 			binary: png, accept: "*/*", status: 200, body: "aGk=", contentType: "application/json"},
 		{name: "bad base64", payload: `{"statusCode":200,"isBase64Encoded":true,"headers":{"Content-Type":"image/png"},"body":"%%%"}`,
