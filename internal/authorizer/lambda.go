@@ -40,6 +40,7 @@ type lambdaAuth struct {
 	ttl      time.Duration
 	invoke   integration.Backend
 	cache    *cache[*result]
+	inflight flight[*result]
 }
 
 // result is an authorizer answer as it is cached: the policy and the
@@ -169,13 +170,26 @@ func (l *lambdaAuth) authorize(ctx context.Context, g *pipeline.GuardRequest, m 
 	if l.cache != nil {
 		res, _ = l.cache.get(key, now)
 	}
-	if res == nil {
+	if res == nil && l.cache == nil {
 		var err error
 		if res, err = l.call(ctx, g, m, arn, key); err != nil {
 			return err
 		}
-		if l.cache != nil {
-			l.cache.put(key, res, now.Add(l.ttl), now)
+	} else if res == nil {
+		// Calls that share an identity share the invocation; its answer
+		// is evaluated against each call's own method ARN below.
+		var err error
+		res, err = l.inflight.do(key, func() (*result, error) {
+			// Not the first caller's cancellation: others wait on this
+			// call too; the invoke timeout still bounds it.
+			r, err := l.call(context.WithoutCancel(ctx), g, m, arn, key)
+			if err == nil {
+				l.cache.put(key, r, now.Add(l.ttl), now)
+			}
+			return r, err
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return apply(res, g, m, arn)

@@ -275,3 +275,36 @@ func TestCompileErrors(t *testing.T) {
 		t.Fatalf("missing authorizer: %v", err)
 	}
 }
+
+func TestConcurrentMissesShareOneInvocation(t *testing.T) {
+	release := make(chan struct{})
+	fl := &fakeLambda{answer: func([]byte) (*integration.Response, error) {
+		<-release
+		return okAnswer(policyFor("Allow", "*"))(nil)
+	}}
+	g := guardFor(t, New(Options{Invoke: fl.factory}), testAPI(tokenAuthorizer(nil)), "CUSTOM")
+	const n = 16
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func() {
+			_, err := call(g, "42", map[string]string{"Authorization": "Bearer burst"})
+			errs <- err
+		}()
+	}
+	// Let the goroutines reach the authorizer before it answers.
+	for deadline := time.Now().Add(2 * time.Second); fl.calls.Load() == 0 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	close(release)
+	for i := 0; i < n; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Goroutines that arrive after the invocation finished hit the cache,
+	// so the count is exactly one either way.
+	if got := fl.calls.Load(); got != 1 {
+		t.Errorf("function invoked %d times for %d concurrent calls, want 1", got, n)
+	}
+}

@@ -110,10 +110,11 @@ func ParseOutput(b []byte) (*Output, error) {
 	}
 	var raw rawOutput
 	if err := json.Unmarshal(b, &raw); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return nil, fmt.Errorf("authorizer output: %s is a JSON %s, want a %s", te.Field, te.Value, te.Type)
+		}
 		return nil, fmt.Errorf("authorizer output is not a JSON object: %w", err)
-	}
-	if raw.PrincipalID == nil {
-		return nil, errors.New("authorizer output: principalId is missing")
 	}
 	if len(raw.PolicyDocument) == 0 || string(raw.PolicyDocument) == "null" {
 		return nil, errors.New("authorizer output: policyDocument is missing")
@@ -122,7 +123,11 @@ func ParseOutput(b []byte) (*Output, error) {
 	if err != nil {
 		return nil, fmt.Errorf("authorizer output: policyDocument: %w", err)
 	}
-	out := &Output{PrincipalID: *raw.PrincipalID, Policy: p}
+	// API Gateway needs only the policy; principalId is usual but optional.
+	out := &Output{Policy: p}
+	if raw.PrincipalID != nil {
+		out.PrincipalID = *raw.PrincipalID
+	}
 	if raw.UsageIdentifierKey != nil {
 		out.UsageIdentifierKey = *raw.UsageIdentifierKey
 	}

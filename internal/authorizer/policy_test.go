@@ -68,6 +68,11 @@ func TestParseOutput(t *testing.T) {
 	if out.Policy.Decide(arnGetPet) != Allow {
 		t.Error("policy does not allow")
 	}
+	// principalId is optional, as with API Gateway.
+	out, err = ParseOutput([]byte(`{"policyDocument":` + policyJSON(`[{"Effect":"Deny","Action":"execute-api:Invoke","Resource":"*"}]`) + `}`))
+	if err != nil || out.PrincipalID != "" || out.Policy.Decide(arnGetPet) != ExplicitDeny {
+		t.Errorf("without principalId: %+v, %v", out, err)
+	}
 }
 
 func TestParseOutputErrors(t *testing.T) {
@@ -75,7 +80,7 @@ func TestParseOutputErrors(t *testing.T) {
 	cases := []struct{ name, in, want string }{
 		{"not JSON", `nope`, "not a JSON object"},
 		{"array", `[]`, "not a JSON object"},
-		{"no principal", `{"policyDocument":` + allow + `}`, "principalId is missing"},
+		{"principal not a string", `{"principalId":7,"policyDocument":` + allow + `}`, "principalId is a JSON number, want a string"},
 		{"no policy", `{"principalId":"u"}`, "policyDocument is missing"},
 		{"policy not object", `{"principalId":"u","policyDocument":"x"}`, "not a JSON policy object"},
 		{"no statement", `{"principalId":"u","policyDocument":{"Version":"2012-10-17"}}`, "Statement is missing"},
