@@ -151,6 +151,11 @@ func (j *jwtAuth) authorize(ctx context.Context, g *pipeline.GuardRequest, m *me
 			j.cache.put(raw, v, until, now)
 		}
 	}
+	if j.cognito && len(m.scopes) == 0 && v.tokenUse != "id" {
+		// API Gateway takes ID tokens for methods without scopes, and
+		// access tokens only where scopes say what they allow.
+		return unauthorized("authorizer %s: a method without authorizationScopes takes ID tokens", j.name)
+	}
 	if len(m.scopes) > 0 {
 		if j.cognito && v.tokenUse != "access" {
 			return unauthorized("authorizer %s: the method requires scopes, which only access tokens carry", j.name)

@@ -229,6 +229,7 @@ func TestCognitoAuthorizer(t *testing.T) {
 		{"id token without scopes", id, nil, ""},
 		{"access token with scope", access, []string{"pets/read"}, ""},
 		{"id token where scopes are required", id, []string{"pets/read"}, gatewayresponse.Unauthorized},
+		{"access token where no scopes are set", access, nil, gatewayresponse.Unauthorized},
 		{"access token lacking the scope", access, []string{"pets/write"}, gatewayresponse.Unauthorized},
 	}
 	for _, c := range cases {
