@@ -26,6 +26,7 @@ import (
 	"github.com/ferrygw/ferry/internal/listener"
 	"github.com/ferrygw/ferry/internal/model"
 	"github.com/ferrygw/ferry/internal/pipeline"
+	"github.com/ferrygw/ferry/internal/s3presign"
 	"github.com/ferrygw/ferry/internal/store"
 	"github.com/ferrygw/ferry/internal/store/sqlite"
 	"github.com/ferrygw/ferry/internal/usageplan"
@@ -151,6 +152,9 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 		return fmt.Errorf("ferry serve: %w", err)
 	}
 	popts.Guards = append(popts.Guards, usage.Guard)
+	// The presigned S3 redirect comes last: only a call that passed every
+	// check gets a URL to the object.
+	popts.Guards = append(popts.Guards, s3presign.GuardFactory(resolver))
 	edge, err := newEdge(cfg, popts.AccountID, log)
 	if err != nil {
 		return fmt.Errorf("ferry serve: %w", err)

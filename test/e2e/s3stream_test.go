@@ -15,6 +15,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -380,4 +382,143 @@ func TestS3StreamBinaryAndLimit(t *testing.T) {
 	if resp.StatusCode != 200 || w.object(t, "pics", "small.json") != `{"size": 4}` {
 		t.Fatalf("small body to the templated integration: %d %s", resp.StatusCode, out)
 	}
+}
+
+// s3PresignAPI is an upload with x-ferry-s3-presign above 10 MB and a
+// download that always redirects; URLs live for expires seconds.
+func s3PresignAPI(t *testing.T, expires int) string {
+	return writeFile(t, "s3presign.yaml", fmt.Sprintf(`openapi: 3.0.1
+info: {title: presigned, version: "1"}
+paths:
+  /big/{bucket}/{key+}:
+    parameters:
+      - {name: bucket, in: path, required: true, schema: {type: string}}
+      - {name: key, in: path, required: true, schema: {type: string}}
+    put:
+      responses: {"200": {description: ok}}
+      x-ferry-s3-presign: {thresholdBytes: 10485760, expiresSeconds: %[1]d}
+      x-amazon-apigateway-integration:
+        type: aws
+        uri: arn:aws:apigateway:us-east-1:s3:path/{bucket}/{key}
+        httpMethod: PUT
+        requestParameters:
+          integration.request.path.bucket: method.request.path.bucket
+          integration.request.path.key: method.request.path.key
+        responses:
+          default: {statusCode: "200"}
+    get:
+      responses: {"200": {description: ok}}
+      x-ferry-s3-presign: {always: true, expiresSeconds: %[1]d}
+      x-amazon-apigateway-integration:
+        type: aws
+        uri: arn:aws:apigateway:us-east-1:s3:path/{bucket}/{key}
+        httpMethod: GET
+        requestParameters:
+          integration.request.path.bucket: method.request.path.bucket
+          integration.request.path.key: method.request.path.key
+        responses:
+          default: {statusCode: "200"}
+`, expires))
+}
+
+// A 50 MB upload is answered 307 with a presigned URL; following it (with
+// curl when installed, else Go's client) stores the object in MinIO, which
+// checks the presigned signature; small uploads still go through ferry;
+// the URL stops working once it expires.
+func TestS3PresignedRedirect(t *testing.T) {
+	const expires = 3
+	w := newAWSWorld(t, nil)
+	w.createBucket(t, "big")
+	f := startFerryWith(t, serveOptions{env: w.env})
+	id := strings.TrimSpace(f.cli("import", s3PresignAPI(t, expires)))
+	f.cli("deploy", id, "--stage", "v1")
+	url := fmt.Sprintf("%s/restapis/%s/v1/_user_request_/big/big/uploads/fifty.bin", f.Data, id)
+	const size = 50 << 20
+	wantSHA, _ := sums(size)
+
+	// Asking first, without following: the answer is the redirect, sent
+	// before ferry reads the body (the client waits for 100 Continue).
+	noFollow := &http.Client{
+		Transport:     &http.Transport{ExpectContinueTimeout: 10 * time.Second},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	req, err := http.NewRequest("PUT", url, io.LimitReader(newStream(), size))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.ContentLength = size
+	req.Header.Set("Expect", "100-continue")
+	resp, err := noFollow.Do(req)
+	if err != nil {
+		t.Fatalf("PUT 50 MB: %v", err)
+	}
+	drain(t, resp)
+	loc := resp.Header.Get("Location")
+	if resp.StatusCode != http.StatusTemporaryRedirect || !strings.Contains(loc, "/big/uploads/fifty.bin?") || !strings.Contains(loc, "X-Amz-Expires=3") {
+		t.Fatalf("PUT 50 MB: %d Location %q; want 307 to a presigned URL of big/uploads/fifty.bin valid 3 s", resp.StatusCode, loc)
+	}
+	if _, err := w.s3Client().HeadObject(bg(), &s3.HeadObjectInput{Bucket: aws.String("big"), Key: aws.String("uploads/fifty.bin")}); err == nil {
+		t.Fatal("the object exists before anyone followed the redirect")
+	}
+
+	// Following the redirect.
+	if curl, err := exec.LookPath("curl"); err == nil {
+		file := filepath.Join(t.TempDir(), "fifty.bin")
+		out, err := os.Create(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.CopyN(out, newStream(), size); err != nil {
+			t.Fatal(err)
+		}
+		out.Close()
+		cmd := exec.Command(curl, "-sS", "--fail", "--location", "--upload-file", file, url)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("curl --location --upload-file: %v\n%s", err, b)
+		}
+	} else {
+		body := make([]byte, size)
+		_, _ = io.ReadFull(newStream(), body)
+		resp, err := http.DefaultClient.Do(mustRequest(t, "PUT", url, bytes.NewReader(body)))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("PUT following redirects: %v %v", resp, err)
+		}
+		drain(t, resp)
+	}
+	obj, err := w.s3Client().GetObject(bg(), &s3.GetObjectInput{Bucket: aws.String("big"), Key: aws.String("uploads/fifty.bin")})
+	if err != nil {
+		t.Fatalf("the followed redirect stored nothing: %v", err)
+	}
+	got, n := sha(t, obj.Body)
+	obj.Body.Close()
+	if got != wantSHA || n != size {
+		t.Fatalf("MinIO holds %d bytes, sha256 %s; want %d bytes, %s", n, got, size, wantSHA)
+	}
+
+	// Below the threshold the upload goes through ferry.
+	resp, out := f.call("PUT", id, "v1", "/big/big/small.txt", strings.NewReader("small"), nil)
+	if resp.StatusCode != 200 || w.object(t, "big", "small.txt") != "small" {
+		t.Fatalf("small PUT: %d %s", resp.StatusCode, out)
+	}
+	// A download always redirects, and following it gets the object.
+	resp, out = f.call("GET", id, "v1", "/big/big/small.txt", nil, nil)
+	if resp.StatusCode != 200 || out != "small" || resp.Request.URL.Host == strings.TrimPrefix(f.Data, "http://") {
+		t.Fatalf("GET with always: %d %q from %s; want the object from MinIO", resp.StatusCode, out, resp.Request.URL.Host)
+	}
+
+	// The URL expires as configured.
+	time.Sleep((expires + 2) * time.Second)
+	resp = send(t, "PUT", loc, strings.NewReader("late"), 4, nil)
+	if body := drain(t, resp); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "expired") {
+		t.Fatalf("PUT to the presigned URL after %d s: %d %s; want 403 expired", expires+2, resp.StatusCode, body)
+	}
+}
+
+func mustRequest(t *testing.T, method, url string, body io.Reader) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
 }
