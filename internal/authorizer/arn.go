@@ -80,3 +80,21 @@ func regionOf(def *model.Authorizer) string {
 	}
 	return ""
 }
+
+// accountOf guesses the account an API lives in from its authorizer, for
+// method ARNs when ferry is told no account: the function's ARN names it,
+// else the invoking role's. Policies that spell the account out then match
+// as they do on API Gateway.
+func accountOf(def *model.Authorizer) string {
+	if t, ok, err := lambda.ParseInvokeURI(def.AuthorizerURI); ok && err == nil {
+		if parts := strings.Split(t.Function, ":"); len(parts) >= 7 && parts[0] == "arn" {
+			return parts[4]
+		} else if len(parts) >= 3 && parts[1] == "function" {
+			return parts[0]
+		}
+	}
+	if parts := strings.SplitN(def.AuthorizerCredentials, ":", 6); len(parts) == 6 && parts[0] == "arn" {
+		return parts[4]
+	}
+	return ""
+}

@@ -70,6 +70,11 @@ func guardFor(t testing.TB, a *Authorizers, api *model.API, authType string, sco
 
 // call runs a guard for GET /prod/pets/{id} with the given headers.
 func call(g pipeline.Guard, id string, header map[string]string) (*pipeline.GuardRequest, error) {
+	return callAs(g, id, header, "123456789012")
+}
+
+// callAs is call with $context.accountId set to account.
+func callAs(g pipeline.Guard, id string, header map[string]string, account string) (*pipeline.GuardRequest, error) {
 	r := httptest.NewRequest("GET", "http://gw.example/prod/pets/"+id+"?q=1", nil)
 	for k, v := range header {
 		r.Header.Set(k, v)
@@ -77,7 +82,7 @@ func call(g pipeline.Guard, id string, header map[string]string) (*pipeline.Guar
 	gr := &pipeline.GuardRequest{
 		HTTP: r, APIID: "abc123", Stage: "prod", ResourcePath: "/pets/{id}", HTTPMethod: "GET",
 		PathParams: map[string]string{"id": id}, StageVariables: map[string]string{"env": "blue"},
-		Context: &reqctx.Context{AccountID: "123456789012", RequestID: "req-1"}, Header: http.Header{},
+		Context: &reqctx.Context{AccountID: account, RequestID: "req-1"}, Header: http.Header{},
 	}
 	return gr, g(context.Background(), gr)
 }

@@ -41,6 +41,9 @@ type lambdaAuth struct {
 	invoke   integration.Backend
 	cache    *cache[*result]
 	inflight flight[*result]
+	// account is the method ARNs' account when neither Options nor
+	// $context name one.
+	account string
 }
 
 // result is an authorizer answer as it is cached: the policy and the
@@ -60,7 +63,7 @@ func (a *Authorizers) newLambda(api *model.API, stage *model.Stage, def *model.A
 	} else if !ok {
 		return nil, fmt.Errorf("authorizerUri %q: want arn:aws:apigateway:REGION:lambda:path/2015-03-31/functions/FUNCTION/invocations", def.AuthorizerURI)
 	}
-	l := &lambdaAuth{opt: &a.opt, name: def.Name, token: def.Type == TypeToken, ttl: ttl(def)}
+	l := &lambdaAuth{opt: &a.opt, name: def.Name, token: def.Type == TypeToken, ttl: ttl(def), account: accountOf(def)}
 	var err error
 	if l.sources, err = identitySources(def, l.token, l.ttl > 0); err != nil {
 		return nil, err
@@ -163,6 +166,9 @@ func (l *lambdaAuth) authorize(ctx context.Context, g *pipeline.GuardRequest, m 
 	account := l.opt.AccountID
 	if account == "" && g.Context != nil {
 		account = g.Context.AccountID
+	}
+	if account == "" {
+		account = l.account
 	}
 	arn := m.methodARN(g, account)
 	now := l.opt.now()

@@ -308,3 +308,28 @@ func TestConcurrentMissesShareOneInvocation(t *testing.T) {
 		t.Errorf("function invoked %d times for %d concurrent calls, want 1", got, n)
 	}
 }
+
+func TestAccountOfMethodARN(t *testing.T) {
+	cases := []struct{ uri, creds, want string }{
+		{testAuthURI, "", "123456789012"},
+		{"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/210987654321:function:auth/invocations", "", "210987654321"},
+		{"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/auth/invocations", "arn:aws:iam::111122223333:role/r", "111122223333"},
+		{"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/auth/invocations", "", ""},
+	}
+	for _, c := range cases {
+		fl := &fakeLambda{answer: okAnswer(policyFor("Allow", "*"))}
+		def := tokenAuthorizer(nil)
+		def.AuthorizerURI, def.AuthorizerCredentials = c.uri, c.creds
+		g := guardFor(t, New(Options{Invoke: fl.factory}), testAPI(def), "CUSTOM")
+		if _, err := callAs(g, "7", map[string]string{"Authorization": "Bearer good-1"}, ""); err != nil {
+			t.Fatal(err)
+		}
+		var ev map[string]string
+		if err := json.Unmarshal(fl.last.Load().([]byte), &ev); err != nil {
+			t.Fatal(err)
+		}
+		if want := "arn:aws:execute-api:us-east-1:" + c.want + ":abc123/prod/GET/pets/7"; ev["methodArn"] != want {
+			t.Errorf("%s %s: methodArn %q, want %q", c.uri, c.creds, ev["methodArn"], want)
+		}
+	}
+}
