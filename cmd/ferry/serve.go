@@ -21,6 +21,7 @@ import (
 	"github.com/ferrygw/ferry/internal/gateway"
 	"github.com/ferrygw/ferry/internal/integration"
 	"github.com/ferrygw/ferry/internal/integration/awsservice"
+	"github.com/ferrygw/ferry/internal/integration/backendtls"
 	"github.com/ferrygw/ferry/internal/integration/lambda"
 	"github.com/ferrygw/ferry/internal/kvm"
 	"github.com/ferrygw/ferry/internal/listener"
@@ -133,6 +134,11 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 	integrations := integration.Defaults()
 	integrations[model.IntegrationAWS] = lambda.Custom(awsservice.Factory(resolver))
 	integrations[model.IntegrationAWSProxy] = lambda.Proxy(awsservice.Factory(resolver))
+	// HTTP backends take their CA bundle and client certificate from a
+	// ferry-backend-tls key-value map when the stage, API or gateway has one.
+	for _, typ := range []string{model.IntegrationHTTP, model.IntegrationHTTPProxy} {
+		integrations[typ] = backendtls.Wrap(integrations[typ], backendtls.Options{KVM: kv})
+	}
 	popts := pipeline.Options{
 		Logger:       log,
 		MaxBody:      cfg.Limits.MaxBodyBytes,
