@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -251,4 +252,36 @@ func TestCognitoAuthorizer(t *testing.T) {
 	if is.fetches.Load() != 1 {
 		t.Errorf("JWKS fetched %d times, want once (cached by URL)", is.fetches.Load())
 	}
+}
+
+// FuzzJWTAuthorizer sends arbitrary Authorization values through a JWT
+// authorizer whose keys are already fetched: nothing may panic, and only
+// the genuine token may be accepted, with its own claims.
+func FuzzJWTAuthorizer(f *testing.F) {
+	is := newIssuer(f)
+	now := time.Unix(1_800_000_000, 0)
+	good := is.sign(f, "k1", map[string]any{"iss": testIss, "aud": "orders-api", "sub": "user-9", "exp": now.Add(time.Hour).Unix()})
+	a := New(Options{RootCAs: is.pool, Now: func() time.Time { return now }, RefetchInterval: time.Hour})
+	g := guardFor(f, a, testAPI(jwtDef(is)), "CUSTOM")
+	if _, err := call(g, "1", map[string]string{"Authorization": good}); err != nil {
+		f.Fatal(err)
+	}
+	f.Add("Bearer " + good)
+	f.Add(good[:len(good)-3])
+	f.Add("eyJhbGciOiJub25lIn0.eyJpc3MiOiJodHRwczovL2lzc3Vlci50ZXN0In0.")
+	f.Add("Bearer a.b.c.d.e")
+	f.Fuzz(func(t *testing.T, header string) {
+		gr, err := call(g, "1", map[string]string{"Authorization": header})
+		if err != nil {
+			var ge *gatewayresponse.Error
+			if !errors.As(err, &ge) {
+				t.Fatalf("not a gateway response: %v", err)
+			}
+			return
+		}
+		claims, _ := gr.Context.Authorizer["claims"].(map[string]any)
+		if claims["sub"] != "user-9" {
+			t.Fatalf("accepted %q with claims %v", header, claims)
+		}
+	})
 }
