@@ -74,6 +74,10 @@ type Config struct {
 	// look up kvm:MAP/ENTRY credentials in that stage's and API's scopes.
 	// Stage is empty for import-time checks and test-invoke.
 	APIID, Stage string
+	// StageVariables are the stage's variables, for backends that resolve
+	// ${stageVariables.NAME} in an AWS URI once per deployment: empty, not
+	// nil, for a stage without variables; nil in import-time checks.
+	StageVariables map[string]string
 }
 
 // Factory builds a backend for one integration, validating its

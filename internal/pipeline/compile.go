@@ -196,13 +196,14 @@ func compileOperation(api *model.API, r *model.Resource, verb string, m *model.M
 		return fail(err)
 	}
 	op.backend, err = opt.Integrations.Build(integration.Config{
-		Integration: in,
-		Where:       where,
-		Transport:   opt.Transport,
-		Logger:      opt.Logger,
-		Stream:      true,
-		APIID:       api.RestAPI.ID,
-		Stage:       opt.stage,
+		Integration:    in,
+		Where:          where,
+		Transport:      opt.Transport,
+		Logger:         opt.Logger,
+		Stream:         true,
+		APIID:          api.RestAPI.ID,
+		Stage:          opt.stage,
+		StageVariables: stageVariables(opt.stageModel),
 	})
 	if err != nil {
 		return fail(err)

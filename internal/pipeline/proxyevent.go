@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"github.com/ferrygw/ferry/internal/integration"
+	"github.com/ferrygw/ferry/internal/model"
 )
 
 // proxyRequest is the whole method request for an AWS_PROXY backend. The
@@ -24,4 +25,16 @@ func (x *exchange) proxyRequest() *integration.ProxyRequest {
 		Body:           x.vals.Body,
 		Binary:         x.s.media,
 	}
+}
+
+// stageVariables are the variables of the stage being compiled: never nil
+// for a stage, even one without variables, and nil in Check.
+func stageVariables(s *model.Stage) map[string]string {
+	switch {
+	case s == nil:
+		return nil
+	case s.Variables == nil:
+		return map[string]string{}
+	}
+	return s.Variables
 }

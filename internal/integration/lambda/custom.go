@@ -27,6 +27,10 @@ func Custom(aws integration.Factory) integration.Factory {
 		if !strings.EqualFold(in.HTTPMethod, http.MethodPost) {
 			return nil, fmt.Errorf("integration.httpMethod: Lambda functions are invoked with POST, not %q", in.HTTPMethod)
 		}
+		cfg, broken := resolveFunction(cfg)
+		if broken != nil {
+			return broken, nil
+		}
 		next, err := aws(cfg)
 		if err != nil {
 			return nil, err

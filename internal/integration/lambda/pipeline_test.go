@@ -79,7 +79,7 @@ func stage(t *testing.T, endpoint string, methods map[string]*model.Integration)
 	f := integration.Defaults()
 	f[model.IntegrationAWS] = lambda.Custom(awsservice.Factory(res))
 	f[model.IntegrationAWSProxy] = lambda.Proxy(awsservice.Factory(res))
-	st, err := pipeline.Compile(api, &model.Stage{StageName: "dev"}, pipeline.Options{Integrations: f, SelectionKeyFor: lambda.SelectionKeyFor})
+	st, err := pipeline.Compile(api, &model.Stage{StageName: "dev", Variables: map[string]string{"fn": "echo", "alias": "live"}}, pipeline.Options{Integrations: f, SelectionKeyFor: lambda.SelectionKeyFor})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestProxyEventThroughThePipeline(t *testing.T) {
 	}
 	rc := ev.RequestContext
 	if ev.Resource != "/pets/{id}" || ev.Path != "/pets/7" || ev.HTTPMethod != "POST" || ev.Body != `{"name":"rex"}` ||
-		ev.PathParameters["id"] != "7" || strings.Join(ev.MultiValueQueryStringParameters["tag"], ",") != "a,b" || ev.StageVariables != nil ||
+		ev.PathParameters["id"] != "7" || strings.Join(ev.MultiValueQueryStringParameters["tag"], ",") != "a,b" || ev.StageVariables["fn"] != "echo" ||
 		rc.RequestID != "req-9" || rc.Stage != "dev" || rc.ResourcePath != "/pets/{id}" || rc.Path != "/dev/pets/7" || rc.Identity.SourceIP != "192.0.2.7" {
 		t.Errorf("event %s", rec.Body)
 	}
@@ -147,21 +147,28 @@ func TestInvokeThroughThePipeline(t *testing.T) {
 		"/kms":       custom("kms", nil),
 		"/dry":       custom("echo", map[string]string{"integration.request.header.X-Amz-Invocation-Type": "'DryRun'"}),
 		"/catchall":  catchAll("echo"),
+		"/stagevar":  custom("${stageVariables.fn}:${stageVariables.alias}", nil),
+		"/unset":     custom("${stageVariables.nope}", nil),
+		"/badvar":    custom("${stageVariables.fn}:${stageVariables.alias}:extra", nil),
 		"/proxykms": {Type: model.IntegrationAWSProxy, HTTPMethod: "POST",
 			URI: "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/kms/invocations"},
 	})
 	tests := []struct {
 		path, body string
 		status     int
+		cause      string // in the logged reason of a 5xx
 	}{
-		{"/arn", `{"function":"` + arn + `"}`, 200},
-		{"/throttled", `{"message":"Too Many Requests"}`, 429},
-		{"/kms", `{"message":"Internal server error"}`, 502},
-		{"/proxykms", `{"message":"Internal server error"}`, 502},
-		{"/dry", ``, 200},
+		{"/arn", `{"function":"` + arn + `"}`, 200, ""},
+		{"/throttled", `{"message":"Too Many Requests"}`, 429, ""},
+		{"/kms", `{"message":"Internal server error"}`, 502, "KMSDisabledException"},
+		{"/proxykms", `{"message":"Internal server error"}`, 502, "KMSDisabledException"},
+		{"/dry", ``, 200, ""},
 		// A pattern that matches every errorMessage, even an empty one,
 		// does not apply to a success.
-		{"/catchall", `{"function":"echo"}`, 200},
+		{"/catchall", `{"function":"echo"}`, 200, ""},
+		{"/stagevar", `{"function":"echo:live"}`, 200, ""},
+		{"/unset", `{"message":"Internal server error"}`, 500, "stage variable(s) nope"},
+		{"/badvar", `{"message":"Internal server error"}`, 500, `function "echo:live:extra"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -170,8 +177,11 @@ func TestInvokeThroughThePipeline(t *testing.T) {
 			if rec.Code != tt.status || strings.TrimSpace(rec.Body.String()) != tt.body {
 				t.Fatalf("%d %q, want %d %q", rec.Code, rec.Body.String(), tt.status, tt.body)
 			}
-			if tt.status >= 500 && (res.Err == nil || !strings.Contains(res.Err.Error(), "KMSDisabledException")) {
-				t.Errorf("the log reason %v should name Lambda's error", res.Err)
+			if tt.status >= 500 && (res.Err == nil || !strings.Contains(res.Err.Error(), tt.cause)) {
+				t.Errorf("the log reason %v should say %q", res.Err, tt.cause)
+			}
+			if tt.status == 500 {
+				return // nothing was sent
 			}
 			r := api.last()
 			if r.Method != "POST" || !strings.Contains(r.Header.Get("Authorization"), "/us-east-1/lambda/aws4_request") {

@@ -32,9 +32,13 @@ func Proxy(aws integration.Factory) integration.Factory {
 		if !strings.EqualFold(in.HTTPMethod, http.MethodPost) {
 			return nil, fmt.Errorf("integration.httpMethod: Lambda functions are invoked with POST, not %q", in.HTTPMethod)
 		}
+		cfg, broken := resolveFunction(cfg)
+		if broken != nil {
+			return broken, nil
+		}
 		// The Invoke call is an AWS integration of the same URI,
 		// credentials and timeout, without templates or responses.
-		call := *in
+		call := *cfg.Integration
 		call.Type = model.IntegrationAWS
 		call.HTTPMethod = http.MethodPost
 		call.RequestParameters, call.RequestTemplates, call.IntegrationResponses = nil, nil, nil
