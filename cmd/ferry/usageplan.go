@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -12,10 +13,10 @@ import (
 )
 
 func init() {
-	register(&command{name: "usageplan", summary: "manage usage plans: create, list, get, delete, add-key, remove-key, keys, usage", run: helpOK(runUsagePlan)})
+	register(&command{name: "usageplan", summary: "manage usage plans: create, list, get, update, delete, add-key, remove-key, keys, usage", run: helpOK(runUsagePlan)})
 }
 
-const usagePlanSubcommands = "create, list, get, delete, add-key, remove-key, keys or usage"
+const usagePlanSubcommands = "create, list, get, update, delete, add-key, remove-key, keys or usage"
 
 func runUsagePlan(ctx context.Context, env *cliEnv, args []string) error {
 	if len(args) == 0 {
@@ -28,6 +29,8 @@ func runUsagePlan(ctx context.Context, env *cliEnv, args []string) error {
 		return runUsagePlanList(ctx, env, args[1:])
 	case "get":
 		return runUsagePlanGet(ctx, env, args[1:])
+	case "update":
+		return runUsagePlanUpdate(ctx, env, args[1:])
 	case "delete":
 		return runUsagePlanDelete(ctx, env, args[1:])
 	case "add-key":
@@ -305,4 +308,55 @@ func runUsagePlanUsage(ctx context.Context, env *cliEnv, args []string) error {
 		}
 	}
 	return table(env.stdout, []string{"KEY ID", "DATE", "USED", "REMAINING"}, rows)
+}
+
+// runUsagePlanUpdate sends one patch operation per flag given; flags left
+// out keep their values.
+func runUsagePlanUpdate(ctx context.Context, env *cliEnv, args []string) error {
+	fs, af := newFlags(env, "usageplan update",
+		"usageplan update ID [--name N] [--rate R] [--burst B] [--quota N] [--period P] [--offset N] [--no-throttle] [--no-quota]")
+	fs.String("name", "", "new display name")
+	fs.String("description", "", "new description")
+	fs.String("rate", "", "requests per second per key")
+	fs.String("burst", "", "token bucket size per key")
+	fs.String("quota", "", "requests per key per period")
+	fs.String("period", "", "quota period: DAY, WEEK or MONTH")
+	fs.String("offset", "", "days the quota period starts after its natural start")
+	noThrottle := fs.Bool("no-throttle", false, "remove the plan-wide throttle")
+	noQuota := fs.Bool("no-quota", false, "remove the quota")
+	pos, err := parseArgs(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	paths := map[string]string{"name": "/name", "description": "/description", "rate": "/throttle/rateLimit",
+		"burst": "/throttle/burstLimit", "quota": "/quota/limit", "period": "/quota/period", "offset": "/quota/offset"}
+	var ops []admin.PatchOperation
+	fs.Visit(func(f *flag.Flag) {
+		if p, ok := paths[f.Name]; ok {
+			ops = append(ops, admin.PatchOperation{Op: "replace", Path: p, Value: f.Value.String()})
+		}
+	})
+	if *noThrottle {
+		ops = append(ops, admin.PatchOperation{Op: "remove", Path: "/throttle"})
+	}
+	if *noQuota {
+		ops = append(ops, admin.PatchOperation{Op: "remove", Path: "/quota"})
+	}
+	if len(ops) == 0 {
+		return fmt.Errorf("ferry usageplan update: nothing to change; give at least one of --name, --description, --rate, --burst, --quota, --period, --offset, --no-throttle, --no-quota")
+	}
+	c, err := af.client(env)
+	if err != nil {
+		return err
+	}
+	p, err := c.UpdateUsagePlan(ctx, pos[0], ops...)
+	if err != nil {
+		return err
+	}
+	if asJSON, _ := af.json(); asJSON {
+		return printJSONValue(env, p)
+	}
+	th, q := planLimits(p)
+	_, err = fmt.Fprintf(env.stdout, "usage plan %s: throttle %s, quota %s\n", p.ID, th, q)
+	return err
 }

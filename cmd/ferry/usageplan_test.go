@@ -107,6 +107,16 @@ func TestAPIKeyAndUsagePlanCLI(t *testing.T) {
 		t.Errorf("usage table:\n%s", out)
 	}
 
+	if out := c.ok("usageplan", "update", planID, "--rate", "7", "--no-quota"); !strings.Contains(out, "throttle 7/s burst 100, quota -") {
+		t.Errorf("usageplan update: %q", out)
+	}
+	if errs := c.fails("usageplan", "update", planID); !strings.Contains(errs, "nothing to change") {
+		t.Errorf("update without flags: %q", errs)
+	}
+	if errs := c.fails("usageplan", "update", planID, "--rate", "fast"); !strings.Contains(errs, `rateLimit "fast" is not a number`) {
+		t.Errorf("update with a bad rate: %q", errs)
+	}
+
 	c.ok("apikey", "disable", keyID)
 	var k model.APIKey
 	_ = json.Unmarshal([]byte(c.ok("apikey", "get", keyID, "--output", "json")), &k)

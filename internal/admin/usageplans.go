@@ -24,6 +24,7 @@ import (
 //	GET    /usageplans                                list plans
 //	POST   /usageplans                                create a plan: CreateUsagePlanInput
 //	GET    /usageplans/{id}                           describe a plan
+//	PATCH  /usageplans/{id}                           PatchOperations: see updateUsagePlan
 //	DELETE /usageplans/{id}                           delete a plan (the keys stay)
 //	GET    /usageplans/{id}/keys                      list the plan's keys
 //	POST   /usageplans/{id}/keys                      bind a key: CreateUsagePlanKeyInput
@@ -47,7 +48,9 @@ type KeyStore interface {
 	CreateUsagePlan(ctx context.Context, p *model.UsagePlan) error
 	GetUsagePlan(ctx context.Context, id string) (*model.UsagePlan, error)
 	ListUsagePlans(ctx context.Context) ([]*model.UsagePlan, error)
+	UpdateUsagePlan(ctx context.Context, id string, fn func(*model.UsagePlan) error) (*model.UsagePlan, error)
 	DeleteUsagePlan(ctx context.Context, id string) error
+	UsagePlansForKey(ctx context.Context, keyID string) ([]*model.UsagePlan, error)
 	AddUsagePlanKey(ctx context.Context, planID, keyID string) (*model.UsagePlanKey, error)
 	ListUsagePlanKeys(ctx context.Context, planID string) ([]model.UsagePlanKey, error)
 	RemoveUsagePlanKey(ctx context.Context, planID, keyID string) error
@@ -131,6 +134,7 @@ func (s *server) usagePlanRoutes() {
 	s.handle("GET /usageplans", s.withKeys(s.listUsagePlans))
 	s.handle("POST /usageplans", s.withKeys(s.createUsagePlan))
 	s.handle("GET /usageplans/{id}", s.withKeys(s.getUsagePlan))
+	s.handle("PATCH /usageplans/{id}", s.withKeys(s.updateUsagePlan))
 	s.handle("DELETE /usageplans/{id}", s.withKeys(s.deleteUsagePlan))
 	s.handle("GET /usageplans/{id}/keys", s.withKeys(s.listUsagePlanKeys))
 	s.handle("POST /usageplans/{id}/keys", s.withKeys(s.addUsagePlanKey))
@@ -323,7 +327,7 @@ func (s *server) createUsagePlan(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &model.UsagePlan{ID: model.NewID(6), Name: in.Name, Description: in.Description,
 		APIStages: in.APIStages, Throttle: in.Throttle, Quota: in.Quota}
-	if err := s.checkUsagePlan(r.Context(), p); err != nil {
+	if err := s.checkUsagePlan(r.Context(), "create usage plan", p); err != nil {
 		return err
 	}
 	if err := s.ks().CreateUsagePlan(r.Context(), p); err != nil {
@@ -335,29 +339,29 @@ func (s *server) createUsagePlan(w http.ResponseWriter, r *http.Request) error {
 // checkUsagePlan refuses what the gateway could not enforce, naming the
 // field: a plan that stored fine and then failed every request would be
 // worse than a 400 now.
-func (s *server) checkUsagePlan(ctx context.Context, p *model.UsagePlan) error {
+func (s *server) checkUsagePlan(ctx context.Context, what string, p *model.UsagePlan) error {
 	if strings.TrimSpace(p.Name) == "" {
-		return badRequest("create usage plan: name is required")
+		return badRequest("%s: name is required", what)
 	}
-	if err := checkThrottle("throttle", p.Throttle); err != nil {
+	if err := checkThrottle(what, "throttle", p.Throttle); err != nil {
 		return err
 	}
 	if _, _, err := usageplan.NewQuota(p.Quota); err != nil {
-		return badRequest("create usage plan: %v", err)
+		return badRequest("%s: %v", what, err)
 	}
 	for i, st := range p.APIStages {
 		where := fmt.Sprintf("apiStages[%d]", i)
 		if st.APIID == "" || st.Stage == "" {
-			return badRequest("create usage plan: %s: apiId and stage are required", where)
+			return badRequest("%s: %s: apiId and stage are required", what, where)
 		}
 		if _, err := s.store.GetStage(ctx, st.APIID, st.Stage); err != nil {
-			return badRequest("create usage plan: %s: %v", where, err)
+			return badRequest("%s: %s: %v", what, where, err)
 		}
 		for k, t := range st.Throttle {
 			if !strings.Contains(k, "/") {
-				return badRequest("create usage plan: %s.throttle[%q]: want RESOURCE_PATH/METHOD, e.g. /pets/GET", where, k)
+				return badRequest("%s: %s.throttle[%q]: want RESOURCE_PATH/METHOD, e.g. /pets/GET", what, where, k)
 			}
-			if err := checkThrottle(fmt.Sprintf("%s.throttle[%q]", where, k), t); err != nil {
+			if err := checkThrottle(what, fmt.Sprintf("%s.throttle[%q]", where, k), t); err != nil {
 				return err
 			}
 		}
@@ -365,15 +369,15 @@ func (s *server) checkUsagePlan(ctx context.Context, p *model.UsagePlan) error {
 	return nil
 }
 
-func checkThrottle(where string, t *model.ThrottleSettings) error {
+func checkThrottle(what, where string, t *model.ThrottleSettings) error {
 	if t == nil {
 		return nil
 	}
 	if t.RateLimit < 0 || t.BurstLimit < 0 {
-		return badRequest("create usage plan: %s: rateLimit and burstLimit must not be negative", where)
+		return badRequest("%s: %s: rateLimit and burstLimit must not be negative", what, where)
 	}
 	if t.RateLimit == 0 && t.BurstLimit > 0 {
-		return badRequest("create usage plan: %s: burstLimit %d needs a rateLimit above 0", where, t.BurstLimit)
+		return badRequest("%s: %s: burstLimit %d needs a rateLimit above 0", what, where, t.BurstLimit)
 	}
 	return nil
 }
