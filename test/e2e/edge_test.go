@@ -11,6 +11,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/http"
@@ -310,4 +311,70 @@ func TestEdgeSlowClient(t *testing.T) {
 	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
 		t.Errorf("huge head: %d", resp.StatusCode)
 	}
+}
+
+// TestEdgeBackendMutualTLS sends an HTTP_PROXY integration to a local HTTPS
+// backend that demands a client certificate: refused while ferry has only
+// the system roots, served once the ferry-backend-tls map holds the
+// backend's CA and ferry's client certificate and the stage is redeployed.
+func TestEdgeBackendMutualTLS(t *testing.T) {
+	serverCA, clientCA := newEdgeCA(t, "backend CA"), newEdgeCA(t, "ferry client CA")
+	sc, sk, _ := serverCA.issue(t, "backend", false, time.Now().Add(time.Hour))
+	pair, err := tls.X509KeyPair(sc, sk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(clientCA.cert)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: []tls.Certificate{pair}, ClientCAs: pool, ClientAuth: tls.RequireAndVerifyClientCert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	backend := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"client": %q, "path": %q}`, r.TLS.PeerCertificates[0].Subject.CommonName, r.URL.Path)
+	}), ErrorLog: log.New(io.Discard, "", 0)}
+	go backend.Serve(ln)
+	t.Cleanup(func() { backend.Close() })
+
+	f := startFerry(t, "")
+	api := fmt.Sprintf(`openapi: 3.0.1
+info: {title: backend-mtls, version: "1"}
+paths:
+  /{proxy+}:
+    x-amazon-apigateway-any-method:
+      parameters: [{name: proxy, in: path, required: true, schema: {type: string}}]
+      x-amazon-apigateway-integration:
+        type: http_proxy
+        httpMethod: ANY
+        uri: https://%s/{proxy}
+        requestParameters: {integration.request.path.proxy: method.request.path.proxy}
+`, ln.Addr())
+	id := importAndDeploy(t, f, writeFile(t, "backend.yaml", api), "prod")
+	resp, body := f.call("GET", id, "prod", "/orders/7", nil, nil)
+	if resp.StatusCode < 500 {
+		t.Fatalf("without the backend's CA: %d %s, want a 5xx", resp.StatusCode, body)
+	}
+
+	cc, ck, _ := clientCA.issue(t, "ferry-gateway", true, time.Now().Add(time.Hour))
+	f.cli("kvm", "create", "ferry-backend-tls", "--encrypted", "--scope", "stage:"+id+"/prod")
+	f.putSecretIn("stage:"+id+"/prod", "ferry-backend-tls", "ca", string(serverCA.pem()))
+	f.putSecretIn("stage:"+id+"/prod", "ferry-backend-tls", "client", string(cc)+string(ck))
+	f.cli("deploy", id, "--stage", "prod")
+	resp, body = f.call("GET", id, "prod", "/orders/7", nil, nil)
+	if resp.StatusCode != 200 || body != `{"client": "ferry-gateway", "path": "/orders/7"}` {
+		t.Fatalf("with the map: %d %s", resp.StatusCode, body)
+	}
+	if strings.Contains(f.logs.String(), "PRIVATE KEY") {
+		t.Error("the client key reached the log")
+	}
+}
+
+// putSecretIn stores value in an entry of a map in scope, through a file.
+func (f *ferry) putSecretIn(scope, mapName, key, value string) {
+	f.t.Helper()
+	p := filepath.Join(f.t.TempDir(), "value")
+	if err := os.WriteFile(p, []byte(value), 0o600); err != nil {
+		f.t.Fatal(err)
+	}
+	f.cli("kvm", "put", mapName, key, "--from-file", p, "--scope", scope)
 }

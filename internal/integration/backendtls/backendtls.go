@@ -34,8 +34,10 @@ var _ Source = (*kvm.Service)(nil)
 type Options struct {
 	// KVM holds the ferry-backend-tls maps.
 	KVM Source
-	// Base is the transport settings are copied from; nil means
-	// integration.SharedTransport().
+	// Base is the transport settings are copied from when the integration
+	// comes with none; nil means integration.SharedTransport(). An
+	// integration's own *http.Transport is the base when it has one; a
+	// RoundTripper of another kind is left alone.
 	Base *http.Transport
 }
 
@@ -46,10 +48,14 @@ func Wrap(next integration.Factory, o Options) integration.Factory {
 	if o.Base == nil {
 		o.Base = integration.SharedTransport()
 	}
-	w := &wrapper{opt: o, transports: map[[32]byte]*http.Transport{}}
+	w := &wrapper{opt: o, transports: map[cacheKey]*http.Transport{}}
 	return func(cfg integration.Config) (integration.Backend, error) {
-		if cfg.Transport == nil && cfg.Integration != nil {
-			t, err := w.transportFor(cfg)
+		base := o.Base
+		if cfg.Transport != nil {
+			base, _ = cfg.Transport.(*http.Transport)
+		}
+		if base != nil && cfg.Integration != nil {
+			t, err := w.transportFor(cfg, base)
 			if err != nil {
 				return nil, fmt.Errorf("backend TLS for %s: %w", cfg.Where, err)
 			}
@@ -67,10 +73,15 @@ type wrapper struct {
 	mu sync.Mutex
 	// transports are shared by every integration with the same material,
 	// so a redeploy reuses connection pools instead of leaking them.
-	transports map[[32]byte]*http.Transport
+	transports map[cacheKey]*http.Transport
 }
 
-func (w *wrapper) transportFor(cfg integration.Config) (*http.Transport, error) {
+type cacheKey struct {
+	base     *http.Transport
+	material [32]byte
+}
+
+func (w *wrapper) transportFor(cfg integration.Config, base *http.Transport) (*http.Transport, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	scope, err := w.findScope(ctx, cfg.APIID, cfg.Stage)
@@ -93,8 +104,8 @@ func (w *wrapper) transportFor(cfg integration.Config) (*http.Transport, error) 
 	h.Write(ca)
 	h.Write([]byte{0})
 	h.Write(client)
-	var sum [32]byte
-	copy(sum[:], h.Sum(nil))
+	sum := cacheKey{base: base}
+	copy(sum.material[:], h.Sum(nil))
 
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -117,7 +128,7 @@ func (w *wrapper) transportFor(cfg integration.Config) (*http.Transport, error) 
 		}
 		tc.Certificates = []tls.Certificate{pair}
 	}
-	t := w.opt.Base.Clone()
+	t := base.Clone()
 	t.TLSClientConfig = tc
 	w.transports[sum] = t
 	return t, nil

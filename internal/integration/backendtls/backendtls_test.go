@@ -160,7 +160,8 @@ func TestTwoWayTLS(t *testing.T) {
 				in.TLSConfig = &model.TLSConfig{InsecureSkipVerification: true}
 			}
 			f := Wrap(integration.NewHTTP, Options{KVM: kv, Base: &http.Transport{}})
-			call, err := f(integration.Config{Integration: in, Where: "GET /x", APIID: "api1", Stage: tc.stage})
+			// The pipeline hands every integration its shared transport.
+			call, err := f(integration.Config{Integration: in, Where: "GET /x", APIID: "api1", Stage: tc.stage, Transport: &http.Transport{}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -228,10 +229,11 @@ func TestSharedTransports(t *testing.T) {
 	serverCA := newCA(t, "ca")
 	kv := newKVM(t)
 	put(t, kv, kvm.ScopeGlobal, "ca", serverCA.pem())
-	w := &wrapper{opt: Options{KVM: kv, Base: &http.Transport{}}, transports: map[[32]byte]*http.Transport{}}
+	base := &http.Transport{}
+	w := &wrapper{opt: Options{KVM: kv}, transports: map[cacheKey]*http.Transport{}}
 	var first *http.Transport
 	for i := 0; i < 3; i++ {
-		tr, err := w.transportFor(integration.Config{Integration: &model.Integration{URI: "https://b.example/x"}, APIID: "a", Stage: "s"})
+		tr, err := w.transportFor(integration.Config{Integration: &model.Integration{URI: "https://b.example/x"}, APIID: "a", Stage: "s"}, base)
 		if err != nil || tr == nil {
 			t.Fatal(tr, err)
 		}
@@ -240,5 +242,32 @@ func TestSharedTransports(t *testing.T) {
 		} else if tr != first {
 			t.Fatal("same material, different transports")
 		}
+	}
+}
+
+type rtFunc func(*http.Request) (*http.Response, error)
+
+func (f rtFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestForeignRoundTripper checks that a transport ferry cannot configure
+// (a signing wrapper, a test double) reaches the backend unchanged.
+func TestForeignRoundTripper(t *testing.T) {
+	kv := newKVM(t)
+	put(t, kv, kvm.ScopeGlobal, "ca", newCA(t, "ca").pem())
+	var own http.RoundTripper = rtFunc(func(*http.Request) (*http.Response, error) { return nil, nil })
+	var got http.RoundTripper
+	next := func(cfg integration.Config) (integration.Backend, error) { got = cfg.Transport; return nil, nil }
+	if _, err := Wrap(next, Options{KVM: kv})(integration.Config{Integration: &model.Integration{URI: "https://b/x"}, Transport: own}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got.(rtFunc); !ok {
+		t.Errorf("transport became %T", got)
+	}
+	shared := integration.SharedTransport()
+	if _, err := Wrap(next, Options{KVM: kv})(integration.Config{Integration: &model.Integration{URI: "https://b/x"}, Transport: shared}); err != nil {
+		t.Fatal(err)
+	}
+	if tr, ok := got.(*http.Transport); !ok || tr == shared || tr.TLSClientConfig == nil || tr.TLSClientConfig.RootCAs == nil {
+		t.Errorf("the shared transport was not given the map's CA: %T", got)
 	}
 }
