@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"strconv"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -49,6 +50,8 @@ type backend struct {
 	// stream sends S3 object calls with their bodies unbuffered; nil for
 	// other services.
 	stream integration.Backend
+	// timeout bounds a streamed call's wait for S3's answer.
+	timeout time.Duration
 }
 
 func newBackend(cfg integration.Config, creds Credentials) (integration.Backend, error) {
@@ -102,12 +105,13 @@ func newBackend(cfg integration.Config, creds Credentials) (integration.Backend,
 	if err != nil {
 		return nil, fmt.Errorf("integration.uri: endpoint %s: %w", ep.URL, err)
 	}
-	b := &backend{uri: uri, service: svc, method: in.HTTPMethod, endpoint: ep, send: send}
+	b := &backend{uri: uri, service: svc, method: in.HTTPMethod, endpoint: ep, send: send,
+		timeout: time.Duration(in.Timeout()) * time.Millisecond}
 	if uri.Kind == awsproto.PathURI && uri.Service == "s3" {
 		// S3 objects can be of any size: their bodies stream both ways,
 		// the integration timeout bounding the wait for the answer's head.
 		b.stream, err = integration.NewHTTP(integration.Config{
-			Integration: &model.Integration{Type: model.IntegrationHTTPProxy, URI: ep.URL, TimeoutInMillis: in.TimeoutInMillis},
+			Integration: &model.Integration{Type: model.IntegrationHTTPProxy, URI: ep.URL, TimeoutInMillis: unbounded},
 			Where:       cfg.Where,
 			Transport:   signer,
 			Logger:      cfg.Logger,
