@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
@@ -254,5 +255,33 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal(errors.New("condition not met within 5s"))
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestHTTP2 checks that a client negotiating h2 over ALPN is served HTTP/2
+// with its client certificate seen, since the listener offers h2.
+func TestHTTP2(t *testing.T) {
+	serverCA, clientCA := newCA(t, "server CA"), newCA(t, "client CA")
+	dir := t.TempDir()
+	srv := serverCA.issue(t, "gw", false, inADay)
+	writeFiles(t, dir, map[string][]byte{"c.pem": srv.certPEM, "k.pem": srv.keyPEM, "ca.pem": clientCA.pem})
+	certs, err := NewCertificates(TLSFiles{Cert: filepath.Join(dir, "c.pem"), Key: filepath.Join(dir, "k.pem"), ClientCA: filepath.Join(dir, "ca.pem")}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := startTLS(t, certs, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "%s %s", r.Proto, ClientCert(r.TLS).SubjectDN)
+	}))
+	good := clientCA.issue(t, "h2client", true, inADay)
+	c := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{ForceAttemptHTTP2: true,
+		TLSClientConfig: &tls.Config{RootCAs: serverCA.pool(), Certificates: []tls.Certificate{good.pair(t)}}}}
+	resp, err := c.Get("https://" + addr + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if string(b) != "HTTP/2.0 CN=h2client,O=ferry tests" {
+		t.Errorf("got %q", b)
 	}
 }
