@@ -3,6 +3,8 @@ package usageplan
 import (
 	"context"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -127,5 +129,45 @@ func TestMemoryCounter(t *testing.T) {
 	}
 	if n, ok, _ := c.Take(ctx, "q", 3, exp.Add(time.Hour)); !ok || n != 1 {
 		t.Errorf("an expired counter starts again: %d %v", n, ok)
+	}
+}
+
+// TestMemoryCounterConcurrent: goroutines racing for a quota get exactly
+// its number between them.
+func TestMemoryCounterConcurrent(t *testing.T) {
+	c := NewMemoryCounter()
+	var wg sync.WaitGroup
+	var taken atomic.Int64
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 250 {
+				if _, ok, _ := c.Take(context.Background(), "q", 1000, time.Now().Add(time.Hour)); ok {
+					taken.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if taken.Load() != 1000 {
+		t.Errorf("%d taken, want exactly 1000", taken.Load())
+	}
+	l := NewMemoryLimiter()
+	var passed atomic.Int64
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				if w, _ := l.Take(context.Background(), "b", Bucket{Rate: 1e-9, Burst: 50}, t0); w == 0 {
+					passed.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if passed.Load() != 50 {
+		t.Errorf("%d passed a bucket of 50 that does not refill, want 50", passed.Load())
 	}
 }
