@@ -312,7 +312,26 @@ components:
           issuer: https://issuer.test
           audience: [orders-api]
           jwksUri: %s
+    broken-jwt:
+      type: apiKey
+      name: Authorization
+      in: header
+      x-amazon-apigateway-authtype: custom
+      x-amazon-apigateway-authorizer:
+        type: jwt
+        jwtConfiguration:
+          issuer: https://issuer.test
+          audience: [orders-api]
+          jwksUri: https://127.0.0.1:9/unreachable/jwks.json
 paths:
+  /broken:
+    get:
+      security: [{broken-jwt: []}]
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 200}'}
+        responses: {default: {statusCode: "200"}}
   /orders:
     get:
       security: [{orders-jwt: [orders/read]}]
@@ -425,6 +444,20 @@ func TestJWTAuthorizerAndCORS(t *testing.T) {
 		resp, out := f.call("GET", api, "prod", "/orders", nil, map[string]string{"Origin": "https://shop.example"})
 		if resp.StatusCode != 401 || out != `{"message":"Unauthorized"}` || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
 			t.Errorf("%d %s %v", resp.StatusCode, out, resp.Header)
+		}
+	})
+
+	t.Run("DEFAULT_5XX carries CORS headers", func(t *testing.T) {
+		// The issuer's keys cannot be fetched: the authorizer fails.
+		resp, out := f.call("GET", api, "prod", "/broken", nil, auth(is.token(t, claims(nil))))
+		if resp.StatusCode != 500 || out != `{"message":"Internal server error"}` {
+			t.Errorf("%d %s, want 500", resp.StatusCode, out)
+		}
+		if resp.Header.Get("Access-Control-Allow-Origin") != "*" || resp.Header.Get("Access-Control-Allow-Headers") != corsHeaders {
+			t.Errorf("5XX without CORS headers: %v", resp.Header)
+		}
+		if !f.waitLog("authorizer broken-jwt: JWKS https://127.0.0.1:9/unreachable/jwks.json") {
+			t.Errorf("the log does not say which authorizer failed and why")
 		}
 	})
 
