@@ -12,6 +12,13 @@
 // carry over a redeploy, and which a shared backend (Redis: a script per
 // bucket, INCR with EXPIRE per counter) can implement for several nodes.
 //
+// As in API Gateway, a plan's throttle and quota are per key and shared by
+// every stage the plan covers; a per-method override ("/pets/GET") has a
+// bucket of its own per stage. A quota's offset shifts where its periods
+// start (WEEK: days after Sunday; MONTH: days after the 1st), all in UTC.
+// The in-memory Limiter and Counter live as long as the process: a restart
+// forgets spent quotas and recorded usage, which a shared backend keeps.
+//
 // Keys and plans come from the store through a short cache (Keys), so a
 // request does not read SQLite each time and a disabled or deleted key
 // stops working within the cache's TTL. The package never writes to the
