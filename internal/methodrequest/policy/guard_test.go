@@ -106,6 +106,11 @@ func TestGuardNotBuilt(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `resource policy: policy: Statement[0]: Condition IpAddress aws:SourceIp: "300.0.0.1" is not an IP address or CIDR`) {
 		t.Errorf("broken policy: %v", err)
 	}
+	// The import-time check runs the same guard, so the import itself fails.
+	err = pipeline.Check(mockAPI("", `{"stages": {"prod": {"allow": ["10.0.0.0/8", "nope"]}}}`), pipeline.Options{Guards: []pipeline.GuardFactory{gf}})
+	if err == nil || !strings.Contains(err.Error(), `x-ferry-ip-filter: stages.prod.allow[1]: "nope" is not an IP address or CIDR`) {
+		t.Errorf("broken filter at import: %v", err)
+	}
 }
 
 func BenchmarkGuard(b *testing.B) {
