@@ -107,7 +107,9 @@ func New(opt Options) *Authorizers {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Authorizers{opt: opt, keys: newKeySets(&opt), stages: map[string]*compiled{}}
+	a := &Authorizers{opt: opt, stages: map[string]*compiled{}}
+	a.keys = newKeySets(&a.opt)
+	return a
 }
 
 var _ pipeline.GuardFactory = (*Authorizers)(nil).Guard

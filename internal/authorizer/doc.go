@@ -17,6 +17,17 @@
 // a private issuer (or a test's) is trusted without touching the system
 // store.
 //
+// Refusals are API Gateway's: a missing or malformed identity, a function
+// that fails with "Unauthorized", or a token that does not verify is 401
+// UNAUTHORIZED (an expired token says "The incoming token has expired"); a
+// policy that denies the method ARN, explicitly or by allowing only other
+// ARNs, is 403 ACCESS_DENIED; a function that fails otherwise or answers
+// something that is not an authorizer output is 500
+// AUTHORIZER_CONFIGURATION_ERROR; keys that cannot be fetched are 500
+// AUTHORIZER_FAILURE. A token without any of a method's scopes is 401 with
+// a Cognito authorizer (which also takes ID tokens only where no scopes are
+// set, access tokens only where they are) and 403 with a JWT authorizer.
+//
 // What the step writes for later steps: $context.authorizer.* (principalId
 // and context values, or claims.* for tokens) and, for a Lambda authorizer
 // that returns usageIdentifierKey on an API whose apiKeySource is
