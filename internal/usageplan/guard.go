@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ferrygw/ferry/internal/gatewayresponse"
@@ -34,6 +35,7 @@ type Config struct {
 // Enforcer checks API keys, throttles and quotas. One Enforcer serves every
 // stage of a process, across reloads, so its counters outlive a redeploy.
 type Enforcer struct {
+	names     counterNames
 	keys      *Keys
 	limiter   Limiter
 	counter   Counter
@@ -199,15 +201,15 @@ func (g *methodGuard) checkKey(ctx context.Context, r *pipeline.GuardRequest, no
 	r.Context.Identity.APIKey = value
 	r.Context.Identity.APIKeyID = key.ID
 
-	prefix := plan.ID + "|" + key.ID
-	th, bucketName := plan.Throttle, "k|"+prefix
+	names := g.e.names.of(plan.ID, key.ID)
+	th, bucketName := plan.Throttle, names.bucket
 	if o := methodOverride(ps, g.method); o != nil {
-		th, bucketName = o, bucketName+"|"+r.Stage+"|"+g.method
+		th, bucketName = o, names.bucket+"|"+r.Stage+"|"+g.method
 	}
 	if th != nil {
-		b, ok, err := newBucket("usage plan "+plan.ID+" throttle", th.RateLimit, th.BurstLimit)
+		b, ok, err := newBucket("throttle", th.RateLimit, th.BurstLimit)
 		if err != nil {
-			return gatewayresponse.Internal(err)
+			return gatewayresponse.Internal(fmt.Errorf("usage plan %s: %w", plan.ID, err))
 		}
 		if ok {
 			wait, err := g.e.limiter.Take(ctx, bucketName, b, now)
@@ -225,7 +227,7 @@ func (g *methodGuard) checkKey(ctx context.Context, r *pipeline.GuardRequest, no
 	}
 	if ok {
 		start, end := q.Bounds(now)
-		_, taken, err := g.e.counter.Take(ctx, quotaKey(plan.ID, key.ID, start), q.Limit, end)
+		_, taken, err := g.e.counter.Take(ctx, names.quotaKey(start), q.Limit, end)
 		if err != nil {
 			return fmt.Errorf("usageplan: quota: %w", err)
 		}
@@ -233,7 +235,7 @@ func (g *methodGuard) checkKey(ctx context.Context, r *pipeline.GuardRequest, no
 			return refuse(r, gatewayresponse.QuotaExceeded, end.Sub(now))
 		}
 	}
-	if _, err := g.e.counter.Add(ctx, usageKey(plan.ID, key.ID, now), 1, now.Add(g.e.retention)); err != nil {
+	if _, err := g.e.counter.Add(ctx, names.usageKey(now), 1, now.Add(g.e.retention)); err != nil {
 		return fmt.Errorf("usageplan: usage: %w", err)
 	}
 	return nil
@@ -273,10 +275,50 @@ func methodOverride(ps *model.UsagePlanStage, method string) *model.ThrottleSett
 	return nil
 }
 
-func quotaKey(planID, keyID string, start time.Time) string {
-	return "q|" + planID + "|" + keyID + "|" + strconv.FormatInt(start.Unix(), 10)
+// counterNames keeps the counter names of each plan and key, built once,
+// so a request does not concatenate them again.
+type counterNames struct {
+	mu sync.RWMutex
+	m  map[[2]string]*names
 }
 
+// names are the counters of one key in one plan: its bucket, and the
+// prefixes of its quota (by period start) and usage (by day) counters.
+type names struct {
+	bucket, quota, usage string
+}
+
+func (c *counterNames) of(planID, keyID string) *names {
+	k := [2]string{planID, keyID}
+	c.mu.RLock()
+	n := c.m[k]
+	c.mu.RUnlock()
+	if n != nil {
+		return n
+	}
+	n = &names{bucket: "k|" + planID + "|" + keyID, quota: "q|" + planID + "|" + keyID + "|", usage: usagePrefix(planID, keyID)}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxCachedKeys {
+		c.m = make(map[[2]string]*names)
+	}
+	c.m[k] = n
+	c.mu.Unlock()
+	return n
+}
+
+func (n *names) quotaKey(start time.Time) string {
+	var buf [96]byte
+	return string(strconv.AppendInt(append(buf[:0], n.quota...), start.Unix(), 10))
+}
+
+func (n *names) usageKey(t time.Time) string {
+	var buf [96]byte
+	return string(t.UTC().AppendFormat(append(buf[:0], n.usage...), time.DateOnly))
+}
+
+func usagePrefix(planID, keyID string) string { return "u|" + planID + "|" + keyID + "|" }
+
+// usageKey names the usage counter of one key, plan and UTC day.
 func usageKey(planID, keyID string, t time.Time) string {
-	return "u|" + planID + "|" + keyID + "|" + t.UTC().Format(time.DateOnly)
+	return usagePrefix(planID, keyID) + t.UTC().Format(time.DateOnly)
 }
