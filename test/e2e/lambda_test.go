@@ -142,6 +142,16 @@ paths:
         timeoutInMillis: 1000
         responses:
           default: {statusCode: "200"}
+  /byvar:
+    get:
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: aws
+        uri: arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${stageVariables.putFn}/invocations
+        httpMethod: POST
+        credentials: %[1]q
+        responses:
+          default: {statusCode: "200"}
   /missing:
     get:
       responses: {"200": {description: ok}}
@@ -186,7 +196,7 @@ func newLambdaWorld(t *testing.T) *lambdaWorld {
       externalId: ext-lambda-42
 `, lambdaRole)})
 	w.api = strings.TrimSpace(w.f.cli("import", lambdaAPI(t, lambdaRole)))
-	w.f.cli("deploy", w.api, "--stage", "v1")
+	w.f.cli("deploy", w.api, "--stage", "v1", "--stage-var", "putFn="+l.FunctionName("put"))
 	return w
 }
 
@@ -226,6 +236,13 @@ func TestLambda(t *testing.T) {
 		body, _ := ev["body"].(map[string]any)
 		if got["fn"] != "put" || ev["method"] != "PUT" || ev["id"] != "7" || body["name"] != "seven" {
 			t.Errorf("PUT should reach the put function with the mapped event, got %s", out)
+		}
+	})
+
+	t.Run("function named by a stage variable", func(t *testing.T) {
+		resp, out := f.call("GET", w.api, "v1", "/byvar", nil, nil)
+		if resp.StatusCode != 200 || jsonObject(t, out)["fn"] != "put" {
+			t.Errorf("%d %s, want the put function the stage variable names", resp.StatusCode, out)
 		}
 	})
 
@@ -369,8 +386,8 @@ func testLambdaProxy(t *testing.T, w *lambdaWorld) {
 		if ev.Headers["X-Multi"] != "two" || strings.Join(ev.MultiValueHeaders["X-Multi"], ",") != "one,two" {
 			t.Errorf("headers: %v %v", ev.Headers["X-Multi"], ev.MultiValueHeaders["X-Multi"])
 		}
-		if ev.StageVariables != nil {
-			t.Errorf("stageVariables of a stage without any: %v, want null", ev.StageVariables)
+		if len(ev.StageVariables) != 1 || ev.StageVariables["putFn"] != testenv.LambdaService+"-"+testenv.LambdaStage+"-put" {
+			t.Errorf("stageVariables: %v, want the stage's one variable", ev.StageVariables)
 		}
 		rc := ev.RequestContext
 		if rc["stage"] != "v1" || rc["apiId"] != w.api || rc["resourcePath"] != "/proxy/{name}" || rc["httpMethod"] != "POST" || rc["requestId"] == "" {
