@@ -215,3 +215,26 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseFilter(f *testing.F) {
+	f.Add([]byte(`{"allow": ["10.0.0.0/8"], "deny": ["::1"], "stages": {"prod": {"allow": []}}}`), "prod")
+	f.Add([]byte(`{"stages": {"a": {"deny": ["1.2.3.4/0"]}}}`), "a")
+	f.Fuzz(func(t *testing.T, ext []byte, stage string) {
+		flt, err := ParseFilter(ext, stage)
+		if err != nil || flt == nil {
+			return
+		}
+		if len(flt.Allow) == 0 && len(flt.Deny) == 0 {
+			t.Fatal("an empty filter was returned")
+		}
+		for _, ip := range []string{"10.0.0.1", "2001:db8::1"} {
+			a := netip.MustParseAddr(ip)
+			d := flt.Decide(a)
+			for _, p := range flt.Deny {
+				if p.Contains(a) && d != ExplicitDeny {
+					t.Fatalf("%s is on the deny-list but got %v", ip, d)
+				}
+			}
+		}
+	})
+}
