@@ -1,6 +1,7 @@
 package binarymedia
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -166,9 +167,9 @@ func Apply(a Action, body []byte) ([]byte, error) {
 		base64.StdEncoding.Encode(out, body)
 		return out, nil
 	case Decode:
-		trimmed := strings.TrimSpace(string(body))
+		trimmed := bytes.TrimSpace(body)
 		out := make([]byte, base64.StdEncoding.DecodedLen(len(trimmed)))
-		n, err := base64.StdEncoding.Decode(out, []byte(trimmed))
+		n, err := base64.StdEncoding.Decode(out, trimmed)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrNotBase64, err)
 		}

@@ -103,7 +103,7 @@ func (x *exchange) streamMethodResponse(w http.ResponseWriter, resp *integration
 	}
 	for _, k := range objectResponseHeaders {
 		if v := resp.Header.Values(k); len(v) > 0 && h.Get(k) == "" {
-			h[k] = v
+			h[http.CanonicalHeaderKey(k)] = v
 		}
 	}
 	status := out.Status
