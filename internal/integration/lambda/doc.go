@@ -13,5 +13,11 @@
 //
 // FUNCTION is a name, a partial ARN (ACCOUNT:function:NAME) or a full ARN,
 // each optionally followed by :QUALIFIER (a version or alias), exactly as
-// the Invoke API accepts them.
+// the Invoke API accepts them; ${stageVariables.NAME} parts are filled once
+// per deployment.
+//
+// Where AWS documents nothing, ferry decides: a proxy answer without
+// statusCode is malformed (502); a success of a custom integration takes the
+// default response even if a pattern matches every string; Invoke API
+// failures map as apiError says.
 package lambda
