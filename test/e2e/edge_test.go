@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bufio"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -39,6 +40,12 @@ paths:
             statusCode: "200"
             responseTemplates:
               application/json: '{"sourceIp": "$context.identity.sourceIp", "subjectDN": "$context.identity.clientCert.subjectDN", "serial": "$context.identity.clientCert.serialNumber"}'
+    post:
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 200}'}
+        responses: {default: {statusCode: "200"}}
 `
 
 type who struct{ SourceIP, SubjectDN, Serial string }
@@ -378,3 +385,58 @@ func (f *ferry) putSecretIn(scope, mapName, key, value string) {
 	}
 	f.cli("kvm", "put", mapName, key, "--from-file", p, "--scope", scope)
 }
+
+// TestEdgeBadInput sends the edge's bad-input rows to a real ferry serve:
+// each gets a clear answer, and ferry keeps serving afterwards.
+func TestEdgeBadInput(t *testing.T) {
+	f := startFerry(t, "")
+	id := importAndDeploy(t, f, writeFile(t, "who.yaml", fmt.Sprintf(whoAmI, "")), "prod")
+	addr := strings.TrimPrefix(f.Data, "http://")
+	target := "/restapis/" + id + "/prod/_user_request_/who"
+	cases := []struct {
+		name, head string
+		body       io.Reader
+		length     int64
+		status     int
+		message    string
+	}{
+		{"URL over 8 KB", "GET " + target + "?q=" + strings.Repeat("q", 9000) + " HTTP/1.1\r\nHost: x\r\n", nil, 0, 414, "Request-URI Too Long"},
+		{"head of 2 MB", "GET " + target + " HTTP/1.1\r\nHost: x\r\nX-Huge: " + strings.Repeat("h", 2<<20) + "\r\n", nil, 0, 431, ""},
+		{"CR inside a header value", "GET " + target + " HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n", nil, 0, 400, ""},
+		{"11 MB body", "POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n", strings.NewReader(strings.Repeat("b", 11<<20)), 11 << 20, 413, "Request Too Long"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			conn.SetDeadline(time.Now().Add(20 * time.Second))
+			head := tc.head
+			if tc.body != nil {
+				head += fmt.Sprintf("Content-Length: %d\r\n", tc.length)
+			}
+			go func() {
+				io.WriteString(conn, head+"\r\n")
+				if tc.body != nil {
+					io.Copy(conn, tc.body)
+				}
+			}()
+			resp, err := http.ReadResponse(bufioReader(conn), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != tc.status || !strings.Contains(string(b), tc.message) {
+				t.Errorf("%d %.200s, want %d %q", resp.StatusCode, b, tc.status, tc.message)
+			}
+		})
+	}
+	if resp, body := f.call("GET", id, "prod", "/who", nil, nil); resp.StatusCode != 200 {
+		t.Errorf("after the bad input: %d %s", resp.StatusCode, body)
+	}
+}
+
+func bufioReader(c net.Conn) *bufio.Reader { return bufio.NewReader(c) }
