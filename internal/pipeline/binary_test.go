@@ -108,3 +108,13 @@ func TestContentHandlingCompileErrors(t *testing.T) {
 		})
 	}
 }
+
+// Import-time checks report a binary media type that could never match,
+// rather than leaving it to fail at deployment.
+func TestCheckBinaryMediaTypes(t *testing.T) {
+	api := newAPI(res("/x", map[string]*model.Method{"POST": binaryMethod("http://127.0.0.1:9", "", "", nil)}))
+	api.RestAPI.BinaryMediaTypes = []string{"image/png", "jpeg"}
+	if err := Check(api, Options{}); err == nil || !strings.Contains(err.Error(), `binaryMediaTypes[1] "jpeg"`) {
+		t.Fatalf("Check: %v, want the bad entry named", err)
+	}
+}

@@ -138,6 +138,9 @@ func Check(api *model.API, opt Options) error {
 		return err
 	}
 	var errs []error
+	if _, err := binarymedia.Compile(api.RestAPI.BinaryMediaTypes); err != nil {
+		errs = append(errs, err)
+	}
 	paths := make([]string, 0, len(api.Resources))
 	for _, r := range api.Resources {
 		paths = append(paths, r.Path)
