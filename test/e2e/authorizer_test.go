@@ -26,7 +26,8 @@ var authorizerHandlers = map[string]string{
 	// "expired" is refused (401), "crash" fails, "nobody" is denied GET
 	// explicitly, "poster" is allowed POST only; every caller is denied
 	// DELETE. Others are allowed GET on the whole API.
-	"authz": `exports.handler = async (event) => {
+	"authz": `const meteredKey = "` + authorizerIssuedKey + `"
+exports.handler = async (event) => {
   const token = event.authorizationToken.slice("Bearer ".length)
   if (token === "expired") throw new Error("Unauthorized")
   if (token === "crash") throw new Error("database down")
@@ -40,6 +41,7 @@ var authorizerHandlers = map[string]string{
     principalId: "user-" + token,
     policyDocument: { Version: "2012-10-17", Statement: statements },
     context: { tier: "gold", n: 7, admin: false, arn: event.methodArn, type: event.type },
+    usageIdentifierKey: token === "metered" ? meteredKey : undefined,
   }
 }`,
 	// reqauthz is a REQUEST authorizer: it allows the exact method ARN it
@@ -52,6 +54,10 @@ var authorizerHandlers = map[string]string{
 }
 
 const authzRole = "arn:aws:iam::123456789012:role/authorizer-invoker"
+
+// authorizerIssuedKey is the API key authz hands out as usageIdentifierKey
+// for the token "metered", on an API whose key source is AUTHORIZER.
+const authorizerIssuedKey = "authorizer-issued-key-0123456789"
 
 // mockEcho is a MOCK integration whose 200 answer is the template given.
 func mockEcho(indent, template string) string {
@@ -99,7 +105,13 @@ components:
         authorizerCredentials: %[3]s
         identitySource: method.request.header.X-User, method.request.querystring.tenant
         authorizerResultTtlInSeconds: 300
+    api_key: {type: apiKey, name: x-api-key, in: header}
 paths:
+  /metered:
+    get:
+      security: [{tok: [], api_key: []}]
+      responses: {"200": {description: ok}}
+      %[6]s
   /pets/{id}:
     parameters:
       - {name: id, in: path, required: true, schema: {type: string}}
@@ -120,7 +132,8 @@ paths:
       %[5]s
 `, uri("authz"), uri("reqauthz"), authzRole,
 		mockEcho("      ", `{"principal": "$context.authorizer.principalId", "tier": "$context.authorizer.tier", "n": "$context.authorizer.n", "admin": "$context.authorizer.admin", "arn": "$context.authorizer.arn", "type": "$context.authorizer.type"}`),
-		mockEcho("      ", `{"principal": "$context.authorizer.principalId", "tenant": "$context.authorizer.tenant", "stage": "$context.authorizer.stage", "path": "$context.authorizer.path", "resource": "$context.authorizer.resource", "id": "$context.authorizer.id"}`)))
+		mockEcho("      ", `{"principal": "$context.authorizer.principalId", "tenant": "$context.authorizer.tenant", "stage": "$context.authorizer.stage", "path": "$context.authorizer.path", "resource": "$context.authorizer.resource", "id": "$context.authorizer.id"}`),
+		mockEcho("      ", `{"keyId": "$context.identity.apiKeyId"}`)))
 }
 
 // invocations counts the Invoke calls of one function the front passed on.
@@ -244,6 +257,24 @@ func TestLambdaAuthorizer(t *testing.T) {
 		}
 		if got := invocations(front, "reqauthz") - before; got != 0 {
 			t.Errorf("authorizer invoked %d times without its identity sources", got)
+		}
+	})
+
+	t.Run("usageIdentifierKey is the API key of an AUTHORIZER key source", func(t *testing.T) {
+		key := strings.TrimSpace(f.cli("apikey", "create", "from-authorizer", "--value", authorizerIssuedKey))
+		plan := strings.TrimSpace(f.cli("usageplan", "create", "metered", "--api", api, "--stage", "prod"))
+		f.cli("usageplan", "add-key", plan, key)
+		resp, out := f.call("GET", api, "prod", "/metered", nil, bearer("metered"))
+		if resp.StatusCode != 200 || out != `{"keyId": "`+key+`"}` {
+			t.Errorf("key from the authorizer: %d %s, want 200 with key id %s", resp.StatusCode, out, key)
+		}
+		// alice's authorizer answer carries no usageIdentifierKey; an
+		// x-api-key header does not stand in for it.
+		hdr := bearer("alice")
+		hdr["x-api-key"] = authorizerIssuedKey
+		resp, out = f.call("GET", api, "prod", "/metered", nil, hdr)
+		if resp.StatusCode != 403 || out != `{"message":"Forbidden"}` {
+			t.Errorf("no key from the authorizer: %d %s, want 403 Forbidden", resp.StatusCode, out)
 		}
 	})
 
