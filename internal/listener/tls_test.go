@@ -10,6 +10,7 @@ import (
 	"log"
 	"net/http"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -283,5 +284,60 @@ func TestHTTP2(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	if string(b) != "HTTP/2.0 CN=h2client,O=ferry tests" {
 		t.Errorf("got %q", b)
+	}
+}
+
+// TestRefusedHandshakesLeaveNothing repeats refused handshakes and checks
+// the server holds no goroutine for any of them afterwards.
+func TestRefusedHandshakesLeaveNothing(t *testing.T) {
+	serverCA, clientCA, otherCA := newCA(t, "server CA"), newCA(t, "client CA"), newCA(t, "other CA")
+	dir := t.TempDir()
+	srv := serverCA.issue(t, "gw", false, inADay)
+	writeFiles(t, dir, map[string][]byte{"c.pem": srv.certPEM, "k.pem": srv.keyPEM, "ca.pem": clientCA.pem})
+	certs, err := NewCertificates(TLSFiles{Cert: filepath.Join(dir, "c.pem"), Key: filepath.Join(dir, "k.pem"), ClientCA: filepath.Join(dir, "ca.pem")}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := startTLS(t, certs, echoCert)
+	expired := clientCA.issue(t, "old", true, time.Now().Add(-time.Minute))
+	foreign := otherCA.issue(t, "stranger", true, inADay)
+	clients := []*tls.Config{
+		{RootCAs: serverCA.pool()},
+		{RootCAs: serverCA.pool(), Certificates: []tls.Certificate{expired.pair(t)}},
+		{RootCAs: serverCA.pool(), Certificates: []tls.Certificate{foreign.pair(t)}},
+		{RootCAs: serverCA.pool(), MaxVersion: tls.VersionTLS11, MinVersion: tls.VersionTLS10},
+	}
+	attempt := func(cfg *tls.Config) error {
+		conn, err := tls.Dial("tcp", addr, cfg)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		// In TLS 1.3 the client learns of the refusal on its first read.
+		conn.SetDeadline(time.Now().Add(2 * time.Second))
+		if _, err := io.WriteString(conn, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+			return err
+		}
+		_, err = conn.Read(make([]byte, 1))
+		return err
+	}
+	for _, cfg := range clients { // warm-up: lazily started runtime goroutines
+		attempt(cfg)
+	}
+	time.Sleep(100 * time.Millisecond)
+	before := runtime.NumGoroutine()
+	for i := 0; i < 10; i++ {
+		for j, cfg := range clients {
+			if err := attempt(cfg); err == nil {
+				t.Fatalf("client %d was served", j)
+			}
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after 40 refused handshakes, %d before", n, before)
 	}
 }
