@@ -230,6 +230,13 @@ x-ferry-ip-filter:
     prod: {deny: [127.0.0.3]}`
 	f := startFerryWith(t, serveOptions{config: "trustedProxies: [127.0.0.4]\naws: {region: eu-west-1}\n"})
 	id := importAndDeploy(t, f, writeFile(t, "who.yaml", fmt.Sprintf(whoAmI, top)), "prod")
+
+	// A policy ferry cannot evaluate faithfully is refused at import.
+	bad := strings.Replace(top, "IpAddress: {aws:SourceIp:", "StringEquals: {aws:SourceVpce:", 1)
+	if _, stderr, err := f.tryCLI("import", writeFile(t, "bad.yaml", fmt.Sprintf(whoAmI, bad))); err == nil ||
+		!strings.Contains(stderr, `Condition operator "StringEquals" is not supported`) {
+		t.Errorf("import of an unsupported condition: %v %s", err, stderr)
+	}
 	f.cli("deploy", id, "--stage", "dev")
 	url := func(stage string) string { return f.Data + "/restapis/" + id + "/" + stage + "/_user_request_/who" }
 	resource := "arn:aws:execute-api:eu-west-1:********0000:" + id + "/prod/GET/who"
