@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"fmt"
+	"net/http"
 	"sort"
 	"strconv"
 
@@ -72,7 +73,7 @@ func (x *exchange) convertRequest() error {
 	if h == "" || len(x.vals.Body) == 0 {
 		return nil
 	}
-	a := binarymedia.RequestAction(x.s.media.Match(x.r.Header.Get("Content-Type")), h)
+	a := binarymedia.RequestAction(x.s.media.Match(payloadType(x.r.Header)), h)
 	b, err := binarymedia.Apply(a, x.vals.Body)
 	if err != nil {
 		return gatewayresponse.Internal(fmt.Errorf("integration.contentHandling %s: %w", h, err))
@@ -90,8 +91,8 @@ func (x *exchange) convertResponse(status int, resp *integration.Response) error
 		return nil
 	}
 	h := x.op.content.response[status]
-	payloadBinary := x.s.media.Match(resp.Header.Get("Content-Type"))
-	acceptBinary := x.s.media.Match(binarymedia.FirstAccept(x.r.Header.Get("Accept")))
+	payloadBinary := x.s.media.Match(payloadType(resp.Header))
+	acceptBinary := x.s.media.Match(x.acceptType())
 	a := binarymedia.ResponseAction(payloadBinary, acceptBinary, h)
 	if a == binarymedia.Keep {
 		return nil
@@ -99,8 +100,26 @@ func (x *exchange) convertResponse(status int, resp *integration.Response) error
 	b, err := binarymedia.Apply(a, resp.Body)
 	if err != nil {
 		return gatewayresponse.Internal(fmt.Errorf("integration response (status %d, contentHandling %q, Content-Type %q, Accept %q): %s: %w",
-			status, h, resp.Header.Get("Content-Type"), binarymedia.FirstAccept(x.r.Header.Get("Accept")), a, err))
+			status, h, resp.Header.Get("Content-Type"), x.acceptType(), a, err))
 	}
 	resp.Body = b
 	return nil
+}
+
+// payloadType is a payload's Content-Type; a missing one is API Gateway's
+// default, application/json, which "*/*" in binaryMediaTypes makes binary.
+func payloadType(h http.Header) string {
+	if ct := h.Get("Content-Type"); ct != "" {
+		return ct
+	}
+	return "application/json"
+}
+
+// acceptType is the first media type of the request's Accept; a request
+// without one is taken to accept API Gateway's default, application/json.
+func (x *exchange) acceptType() string {
+	if a := binarymedia.FirstAccept(x.r.Header.Get("Accept")); a != "" {
+		return a
+	}
+	return "application/json"
 }

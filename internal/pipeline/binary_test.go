@@ -118,3 +118,18 @@ func TestCheckBinaryMediaTypes(t *testing.T) {
 		t.Fatalf("Check: %v, want the bad entry named", err)
 	}
 }
+
+// With "*/*" every payload is binary, and so is a missing Accept (taken
+// as application/json): a JSON answer reaches any client unchanged.
+func TestEverythingBinary(t *testing.T) {
+	srv := mirror(t)
+	api := newAPI(res("/m", map[string]*model.Method{"POST": binaryMethod(srv.URL, "", "", nil)}))
+	api.RestAPI.BinaryMediaTypes = []string{"*/*"}
+	s := compile(t, api, nil)
+	for _, accept := range []string{"", "*/*", "text/html,application/xhtml+xml,*/*;q=0.8"} {
+		a := do(t, s, "POST", "/m", `{"ok": true}`, map[string]string{"Accept": accept, "Content-Type": "application/json"})
+		if a.status != 200 || a.body != `{"ok": true}` {
+			t.Errorf("Accept %q: %d %q (%v)", accept, a.status, a.body, a.res.Err)
+		}
+	}
+}

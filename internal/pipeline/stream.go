@@ -80,8 +80,8 @@ func (x *exchange) streamMethodResponse(w http.ResponseWriter, resp *integration
 		x.fail(w, err)
 		return true
 	}
-	payloadBinary := x.s.media.Match(resp.Header.Get("Content-Type"))
-	acceptBinary := x.s.media.Match(binarymedia.FirstAccept(x.r.Header.Get("Accept")))
+	payloadBinary := x.s.media.Match(payloadType(resp.Header))
+	acceptBinary := x.s.media.Match(x.acceptType())
 	if binarymedia.ResponseAction(payloadBinary, acceptBinary, x.op.content.response[ir.Status]) != binarymedia.Keep {
 		return false
 	}
