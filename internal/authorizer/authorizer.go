@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -117,7 +118,10 @@ var _ pipeline.GuardFactory = (*Authorizers)(nil).Guard
 // compiled is one authorizer as one deployment of one stage serves it.
 type compiled struct {
 	deployment string
-	check      checker
+	// vars are the stage variables the authorizer was built with: a
+	// Lambda URI may name its function through them.
+	vars  map[string]string
+	check checker
 }
 
 // checker authorizes one call of one method.
@@ -201,14 +205,14 @@ func (a *Authorizers) compiledFor(api *model.API, stage *model.Stage, def *model
 	key := api.RestAPI.ID + "\x00" + stage.StageName + "\x00" + def.ID
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if c, ok := a.stages[key]; ok && c.deployment == stage.DeploymentID {
+	if c, ok := a.stages[key]; ok && c.deployment == stage.DeploymentID && maps.Equal(c.vars, stage.Variables) {
 		return c, nil
 	}
 	ch, err := a.build(api, stage, def)
 	if err != nil {
 		return nil, err
 	}
-	c := &compiled{deployment: stage.DeploymentID, check: ch}
+	c := &compiled{deployment: stage.DeploymentID, vars: maps.Clone(stage.Variables), check: ch}
 	a.stages[key] = c
 	return c, nil
 }

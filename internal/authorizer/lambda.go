@@ -77,19 +77,26 @@ func (a *Authorizers) newLambda(api *model.API, stage *model.Stage, def *model.A
 	if l.ttl > 0 {
 		l.cache = newCache[*result](a.opt.maxEntries())
 	}
+	// The stage's variables fill ${stageVariables.NAME} in the URI, as
+	// for Lambda integrations; nil (no stage) in import-time checks.
 	var stageName string
-	if stage != nil {
-		stageName = stage.StageName
+	var vars map[string]string
+	if stage != nil && stage.StageName != "" {
+		stageName, vars = stage.StageName, stage.Variables
+		if vars == nil {
+			vars = map[string]string{}
+		}
 	}
 	l.invoke, err = a.opt.Invoke(integration.Config{
 		Integration: &model.Integration{
 			Type: model.IntegrationAWS, HTTPMethod: http.MethodPost, URI: def.AuthorizerURI,
 			Credentials: def.AuthorizerCredentials, TimeoutInMillis: int(invokeTimeout / time.Millisecond),
 		},
-		Where:  "authorizer " + def.Name,
-		Logger: a.opt.Logger,
-		APIID:  api.RestAPI.ID,
-		Stage:  stageName,
+		Where:          "authorizer " + def.Name,
+		Logger:         a.opt.Logger,
+		APIID:          api.RestAPI.ID,
+		Stage:          stageName,
+		StageVariables: vars,
 	})
 	if err != nil {
 		return nil, err

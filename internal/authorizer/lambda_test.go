@@ -1,6 +1,7 @@
 package authorizer
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/ferrygw/ferry/internal/gatewayresponse"
 	"github.com/ferrygw/ferry/internal/integration"
+	"github.com/ferrygw/ferry/internal/integration/lambda"
 	"github.com/ferrygw/ferry/internal/model"
 )
 
@@ -331,5 +333,71 @@ func TestAccountOfMethodARN(t *testing.T) {
 		if want := "arn:aws:execute-api:us-east-1:" + c.want + ":abc123/prod/GET/pets/7"; ev["methodArn"] != want {
 			t.Errorf("%s %s: methodArn %q, want %q", c.uri, c.creds, ev["methodArn"], want)
 		}
+	}
+}
+
+// A function named through a stage variable follows the stage: the
+// variable reaches the Invoke call, and changing it rebuilds the
+// authorizer without a new deployment.
+func TestStageVariablesInURI(t *testing.T) {
+	fl := &fakeLambda{answer: okAnswer(policyFor("Allow", "*"))}
+	def := tokenAuthorizer(nil)
+	def.AuthorizerURI = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${stageVariables.authFn}/invocations"
+	a := New(Options{Invoke: fl.factory})
+	api := testAPI(def)
+	res := &model.Resource{ID: "r1", Path: "/pets/{id}"}
+	m := &model.Method{HTTPMethod: "GET", AuthorizationType: "CUSTOM", AuthorizerID: "au1"}
+	for _, fn := range []string{"auth-blue", "auth-green"} {
+		stage := &model.Stage{StageName: "prod", DeploymentID: "d1", Variables: map[string]string{"authFn": fn}}
+		if _, err := a.Guard(api, stage, res, m); err != nil {
+			t.Fatal(err)
+		}
+		if got := fl.cfg.StageVariables["authFn"]; got != fn {
+			t.Errorf("Invoke built with authFn=%q, want %q", got, fn)
+		}
+	}
+	// An import-time check has no stage, so no variables.
+	if _, err := a.Guard(api, &model.Stage{APIID: "abc123"}, res, m); err != nil {
+		t.Fatal(err)
+	}
+	if fl.cfg.StageVariables != nil {
+		t.Errorf("import check got stage variables %v", fl.cfg.StageVariables)
+	}
+}
+
+func TestStageVariablesResolvedByLambdaCustom(t *testing.T) {
+	var uri string
+	aws := func(cfg integration.Config) (integration.Backend, error) {
+		uri = cfg.Integration.URI
+		return okAnswerBackend(policyFor("Allow", "*")), nil
+	}
+	def := tokenAuthorizer(nil)
+	def.AuthorizerURI = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${stageVariables.authFn}/invocations"
+	a := New(Options{Invoke: lambda.Custom(aws)})
+	stage := &model.Stage{StageName: "prod", DeploymentID: "d1", Variables: map[string]string{"authFn": "auth-blue"}}
+	m := &model.Method{HTTPMethod: "GET", AuthorizationType: "CUSTOM", AuthorizerID: "au1"}
+	g, err := a.Guard(testAPI(def), stage, &model.Resource{Path: "/pets/{id}"}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/auth-blue/invocations"; uri != want {
+		t.Errorf("Invoke URI %q, want %q", uri, want)
+	}
+	if _, err := call(g, "1", map[string]string{"Authorization": "Bearer good-1"}); err != nil {
+		t.Fatal(err)
+	}
+	// A stage without the variable answers 500 for the method, as API Gateway does.
+	stage = &model.Stage{StageName: "dev", DeploymentID: "d1", Variables: map[string]string{}}
+	g, err = a.Guard(testAPI(def), stage, &model.Resource{Path: "/pets/{id}"}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = call(g, "1", map[string]string{"Authorization": "Bearer good-1"})
+	refusal(t, err, gatewayresponse.AuthorizerConfigError, "")
+}
+
+func okAnswerBackend(body string) integration.Backend {
+	return func(context.Context, *integration.Request) (*integration.Response, error) {
+		return okAnswer(body)(nil)
 	}
 }
