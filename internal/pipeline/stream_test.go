@@ -150,3 +150,56 @@ func (d *discardWriter) Write(p []byte) (int, error) {
 	d.n += int64(len(p))
 	return len(p), nil
 }
+
+// closeRecorder is an object body that notes how much was read and
+// whether the pipeline closed it.
+type closeRecorder struct {
+	zeroObject
+	read   int64
+	closed bool
+}
+
+func (c *closeRecorder) Read(p []byte) (int, error) {
+	n, err := c.zeroObject.Read(p)
+	c.read += int64(n)
+	return n, err
+}
+
+func (c *closeRecorder) Close() error { c.closed = true; return nil }
+
+// hangUp is a client that goes away after its first megabyte.
+type hangUp struct {
+	discardWriter
+}
+
+func (h *hangUp) Write(p []byte) (int, error) {
+	if h.n >= 1<<20 {
+		return 0, io.ErrClosedPipe
+	}
+	return h.discardWriter.Write(p)
+}
+
+// A client that stops reading a download ends the integration call: the
+// object's stream is closed (which cancels the call to S3) after little
+// more than what the client took.
+func TestStreamedObjectClientGone(t *testing.T) {
+	body := &closeRecorder{zeroObject: zeroObject{left: 1 << 30}}
+	f := integration.Defaults()
+	f[model.IntegrationAWS] = func(integration.Config) (integration.Backend, error) {
+		return func(context.Context, *integration.Request) (*integration.Response, error) {
+			return &integration.Response{Status: 200, Header: http.Header{"Content-Length": {"1073741824"}}, Stream: body}, nil
+		}, nil
+	}
+	s, err := Compile(objectAPI(&model.IntegrationResponse{StatusCode: "200"}, nil), &model.Stage{StageName: "dev"}, Options{Integrations: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &hangUp{discardWriter{h: http.Header{}}}
+	s.Serve(w, httptest.NewRequest("GET", "/o/k", nil), &Entry{Path: "/o/k"})
+	if !body.closed {
+		t.Error("the object's stream was left open after the client went away")
+	}
+	if body.read > 2<<20 {
+		t.Errorf("read %d bytes of the object for a client that took 1 MiB", body.read)
+	}
+}
