@@ -447,3 +447,65 @@ func TestEdgeBadInput(t *testing.T) {
 }
 
 func bufioReader(c net.Conn) *bufio.Reader { return bufio.NewReader(c) }
+
+// TestEdgeDomainTruststores configures tls.domains in ferry.yaml: the
+// partner domain demands certificates from its own CA, while the default
+// certificate serves everyone else without mutual TLS.
+func TestEdgeDomainTruststores(t *testing.T) {
+	dir := t.TempDir()
+	p := func(n string) string { return filepath.Join(dir, n) }
+	serverCA, partnerCA := newEdgeCA(t, "server CA"), newEdgeCA(t, "partner CA")
+	dc, dk, defSerial := serverCA.issue(t, "default", false, time.Now().Add(time.Hour))
+	pc, pk, partnerSerial := serverCA.issue(t, "partner.example.test", false, time.Now().Add(time.Hour))
+	replaceFile(t, p("default.pem"), dc)
+	replaceFile(t, p("default.key"), dk)
+	replaceFile(t, p("partner.pem"), pc)
+	replaceFile(t, p("partner.key"), pk)
+	replaceFile(t, p("partner-ca.pem"), partnerCA.pem())
+	f := startFerryWith(t, serveOptions{config: fmt.Sprintf(`tls:
+  cert: %s
+  key: %s
+  domains:
+    - domainName: partner.example.test
+      cert: %s
+      key: %s
+      clientCA: %s
+`, p("default.pem"), p("default.key"), p("partner.pem"), p("partner.key"), p("partner-ca.pem"))})
+	id := importAndDeploy(t, f, writeFile(t, "who.yaml", fmt.Sprintf(whoAmI, "")), "prod")
+	addr := strings.TrimPrefix(f.Data, "http://")
+	roots := x509.NewCertPool()
+	roots.AddCert(serverCA.cert)
+	// The test certificates name no host, so the check is done here: the
+	// chain must verify and the serial must be the domain's.
+	call := func(serverName string, cert []tls.Certificate, wantSerial *big.Int) (int, string, error) {
+		cfg := &tls.Config{ServerName: serverName, Certificates: cert, InsecureSkipVerify: true,
+			VerifyConnection: func(cs tls.ConnectionState) error {
+				leaf := cs.PeerCertificates[0]
+				if _, err := leaf.Verify(x509.VerifyOptions{Roots: roots}); err != nil {
+					return err
+				}
+				if leaf.SerialNumber.Cmp(wantSerial) != 0 {
+					return fmt.Errorf("served certificate %s, want %s", leaf.SerialNumber, wantSerial)
+				}
+				return nil
+			}}
+		c := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: cfg}}
+		status, w, _, err := getWho(t, c, "https://"+addr+"/restapis/"+id+"/prod/_user_request_/who")
+		return status, w.SubjectDN, err
+	}
+	if status, _, err := call("", nil, defSerial); err != nil || status != 200 {
+		t.Errorf("default certificate without a client certificate: %d %v", status, err)
+	}
+	if _, _, err := call("partner.example.test", nil, partnerSerial); err == nil {
+		t.Error("the partner domain served a client without a certificate")
+	}
+	ppem, pkey, _ := partnerCA.issue(t, "partner-client", true, time.Now().Add(time.Hour))
+	pair, err := tls.X509KeyPair(ppem, pkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, subject, err := call("partner.example.test", []tls.Certificate{pair}, partnerSerial)
+	if err != nil || status != 200 || subject != "CN=partner-client,O=edge" {
+		t.Errorf("partner with its certificate: %d %q %v", status, subject, err)
+	}
+}
