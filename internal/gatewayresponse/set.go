@@ -148,7 +148,7 @@ func (s *Set) Write(ctx context.Context, w http.ResponseWriter, err error, req *
 	}
 	h := w.Header()
 	var renderErr error
-	body := defaultBody(ge.Message)
+	body := defaultBody(ge.Type, ge.Message)
 	contentType := "application/json"
 	if c != nil {
 		if req != nil && req.Values != nil {
@@ -195,9 +195,16 @@ func (s *Set) Write(ctx context.Context, w http.ResponseWriter, err error, req *
 	return status, renderErr
 }
 
-// defaultBody is what API Gateway's default template,
-// {"message":$context.error.messageString}, renders.
-func defaultBody(msg string) []byte {
+// defaultBody is the body API Gateway answers with when the API does not
+// customize the response. Its front door (authentication, keys, throttling,
+// routing) renders the default template {"message":$context.error.messageString}
+// as is; the errors raised behind it (validation, mapping, integration) come
+// with a space after the colon. Clients that compare bytes see the difference,
+// so ferry keeps it.
+func defaultBody(t Type, msg string) []byte {
+	if builtin[t].spaced {
+		return []byte(`{"message": ` + quote(msg) + `}`)
+	}
 	return []byte(`{"message":` + quote(msg) + `}`)
 }
 

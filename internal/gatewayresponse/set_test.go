@@ -20,15 +20,15 @@ func TestDefaults(t *testing.T) {
 		body   string
 	}{
 		{AccessDenied, 403, `{"message":"User is not authorized to access this resource"}`},
-		{APIConfigurationError, 500, `{"message":"Internal server error"}`},
-		{AuthorizerFailure, 500, `{"message":"Internal server error"}`},
-		{BadRequestParameters, 400, `{"message":"Missing required request parameters"}`},
-		{BadRequestBody, 400, `{"message":"Invalid request body"}`},
+		{APIConfigurationError, 500, `{"message": "Internal server error"}`},
+		{AuthorizerFailure, 500, `{"message": "Internal server error"}`},
+		{BadRequestParameters, 400, `{"message": "Missing required request parameters"}`},
+		{BadRequestBody, 400, `{"message": "Invalid request body"}`},
 		{Default4XX, 400, `{"message":"Bad Request"}`},
-		{Default5XX, 500, `{"message":"Internal server error"}`},
+		{Default5XX, 500, `{"message": "Internal server error"}`},
 		{ExpiredToken, 403, `{"message":"The security token included in the request is expired"}`},
-		{IntegrationFailure, 504, `{"message":"Internal server error"}`},
-		{IntegrationTimeout, 504, `{"message":"Endpoint request timed out"}`},
+		{IntegrationFailure, 504, `{"message": "Internal server error"}`},
+		{IntegrationTimeout, 504, `{"message": "Endpoint request timed out"}`},
 		{InvalidAPIKey, 403, `{"message":"Forbidden"}`},
 		{InvalidSignature, 403, `{"message":"The request signature we calculated does not match the signature you provided"}`},
 		{MissingAuthenticationToken, 403, `{"message":"Missing Authentication Token"}`},
@@ -37,7 +37,7 @@ func TestDefaults(t *testing.T) {
 		{ResourceNotFound, 404, `{"message":"Not Found"}`},
 		{Throttled, 429, `{"message":"Too Many Requests"}`},
 		{Unauthorized, 401, `{"message":"Unauthorized"}`},
-		{UnsupportedMediaType, 415, `{"message":"Unsupported Media Type"}`},
+		{UnsupportedMediaType, 415, `{"message": "Unsupported Media Type"}`},
 		{WAFFiltered, 403, `{"message":"Forbidden"}`},
 	}
 	if len(tests) != len(Types())-1 { // AUTHORIZER_CONFIGURATION_ERROR is checked below
@@ -99,10 +99,10 @@ func TestCustomization(t *testing.T) {
 			map[string]string{"Access-Control-Allow-Origin": "*"}, `{"message":"Too Many Requests"}`},
 		{"DEFAULT_4XX itself", New(Default4XX, nil), 499, map[string]string{"Access-Control-Allow-Origin": "*"}, `{"message":"Bad Request"}`},
 		{"5xx untouched", New(IntegrationTimeout, errors.New("slow")), 504,
-			map[string]string{"Access-Control-Allow-Origin": ""}, `{"message":"Endpoint request timed out"}`},
-		{"foreign error is internal", errors.New("boom: secret detail"), 500, nil, `{"message":"Internal server error"}`},
+			map[string]string{"Access-Control-Allow-Origin": ""}, `{"message": "Endpoint request timed out"}`},
+		{"foreign error is internal", errors.New("boom: secret detail"), 500, nil, `{"message": "Internal server error"}`},
 		{"message is JSON-escaped", Newf(BadRequestParameters, `Missing required request parameters: ["q"]`), 499, nil,
-			`{"message":"Missing required request parameters: [\"q\"]"}`},
+			`{"message": "Missing required request parameters: [\"q\"]"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

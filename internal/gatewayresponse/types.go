@@ -33,32 +33,35 @@ const (
 type typeInfo struct {
 	status  int
 	message string
+	// spaced marks the errors raised behind the front door, whose default
+	// body has a space after "message": (see defaultBody).
+	spaced bool
 }
 
 // builtin holds each type's default status and the message API Gateway
 // answers with when nothing more specific is known.
 var builtin = map[Type]typeInfo{
-	AccessDenied:               {http.StatusForbidden, "User is not authorized to access this resource"},
-	APIConfigurationError:      {http.StatusInternalServerError, "Internal server error"},
-	AuthorizerConfigError:      {http.StatusInternalServerError, "Internal server error"},
-	AuthorizerFailure:          {http.StatusInternalServerError, "Internal server error"},
-	BadRequestParameters:       {http.StatusBadRequest, "Missing required request parameters"},
-	BadRequestBody:             {http.StatusBadRequest, "Invalid request body"},
-	Default4XX:                 {0, "Bad Request"},
-	Default5XX:                 {0, "Internal server error"},
-	ExpiredToken:               {http.StatusForbidden, "The security token included in the request is expired"},
-	IntegrationFailure:         {http.StatusGatewayTimeout, "Internal server error"},
-	IntegrationTimeout:         {http.StatusGatewayTimeout, "Endpoint request timed out"},
-	InvalidAPIKey:              {http.StatusForbidden, "Forbidden"},
-	InvalidSignature:           {http.StatusForbidden, "The request signature we calculated does not match the signature you provided"},
-	MissingAuthenticationToken: {http.StatusForbidden, "Missing Authentication Token"},
-	QuotaExceeded:              {http.StatusTooManyRequests, "Limit Exceeded"},
-	RequestTooLarge:            {http.StatusRequestEntityTooLarge, "Request Too Long"},
-	ResourceNotFound:           {http.StatusNotFound, "Not Found"},
-	Throttled:                  {http.StatusTooManyRequests, "Too Many Requests"},
-	Unauthorized:               {http.StatusUnauthorized, "Unauthorized"},
-	UnsupportedMediaType:       {http.StatusUnsupportedMediaType, "Unsupported Media Type"},
-	WAFFiltered:                {http.StatusForbidden, "Forbidden"},
+	AccessDenied:               {http.StatusForbidden, "User is not authorized to access this resource", false},
+	APIConfigurationError:      {http.StatusInternalServerError, "Internal server error", true},
+	AuthorizerConfigError:      {http.StatusInternalServerError, "Internal server error", true},
+	AuthorizerFailure:          {http.StatusInternalServerError, "Internal server error", true},
+	BadRequestParameters:       {http.StatusBadRequest, "Missing required request parameters", true},
+	BadRequestBody:             {http.StatusBadRequest, "Invalid request body", true},
+	Default4XX:                 {0, "Bad Request", false},
+	Default5XX:                 {0, "Internal server error", true},
+	ExpiredToken:               {http.StatusForbidden, "The security token included in the request is expired", false},
+	IntegrationFailure:         {http.StatusGatewayTimeout, "Internal server error", true},
+	IntegrationTimeout:         {http.StatusGatewayTimeout, "Endpoint request timed out", true},
+	InvalidAPIKey:              {http.StatusForbidden, "Forbidden", false},
+	InvalidSignature:           {http.StatusForbidden, "The request signature we calculated does not match the signature you provided", false},
+	MissingAuthenticationToken: {http.StatusForbidden, "Missing Authentication Token", false},
+	QuotaExceeded:              {http.StatusTooManyRequests, "Limit Exceeded", false},
+	RequestTooLarge:            {http.StatusRequestEntityTooLarge, "Request Too Long", false},
+	ResourceNotFound:           {http.StatusNotFound, "Not Found", false},
+	Throttled:                  {http.StatusTooManyRequests, "Too Many Requests", false},
+	Unauthorized:               {http.StatusUnauthorized, "Unauthorized", false},
+	UnsupportedMediaType:       {http.StatusUnsupportedMediaType, "Unsupported Media Type", true},
+	WAFFiltered:                {http.StatusForbidden, "Forbidden", false},
 }
 
 // Types lists every gateway response type ferry knows.

@@ -179,9 +179,9 @@ func TestIntegrationTimeoutAndFailure(t *testing.T) {
 		path, body string
 		status     int
 	}{
-		{"/slow", `{"message":"Endpoint request timed out"}`, 504},
-		{"/slowproxy", `{"message":"Endpoint request timed out"}`, 504},
-		{"/down", `{"message":"Internal server error"}`, 504},
+		{"/slow", `{"message": "Endpoint request timed out"}`, 504},
+		{"/slowproxy", `{"message": "Endpoint request timed out"}`, 504},
+		{"/down", `{"message": "Internal server error"}`, 504},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

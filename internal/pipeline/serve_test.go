@@ -66,7 +66,7 @@ func TestRouting(t *testing.T) {
 func TestOffline(t *testing.T) {
 	s := compile(t, newAPI(res("/", map[string]*model.Method{"GET": mock("root")})), &model.Stage{StageName: "dev", Offline: true})
 	a := do(t, s, "GET", "/", "", nil)
-	if a.status != 503 || a.body != `{"message":"Service Unavailable"}` {
+	if a.status != 503 || a.body != `{"message": "Service Unavailable"}` {
 		t.Fatalf("got %d %s", a.status, a.body)
 	}
 }
@@ -106,12 +106,12 @@ func TestMockSelection(t *testing.T) {
 			"X-Stage-Var": "blue", "X-Request-Id": "req-1", "X-Path": "/dev/m", "X-Source": "192.0.2.7",
 			"X-Time": "22/Nov/2026:20:16:33 +0000",
 		}},
-		{"pattern must match whole key", "/m", `{"statusCode": 5000}`, 500, `{"message":"Internal server error"}`, nil},
+		{"pattern must match whole key", "/m", `{"statusCode": 5000}`, 500, `{"message": "Internal server error"}`, nil},
 		{"server error pattern", "/m", `{"statusCode": 503}`, 502, "", nil},
 		{"default catches the rest", "/m", `{"statusCode": 302}`, 200, "", nil},
-		{"no match and no default", "/nodefault", `{"statusCode": 404}`, 500, `{"message":"Internal server error"}`, nil},
+		{"no match and no default", "/nodefault", `{"statusCode": 404}`, 500, `{"message": "Internal server error"}`, nil},
 		{"matching without default", "/nodefault", `{"statusCode": 204}`, 201, "", nil},
-		{"broken mock body", "/m", `not json`, 500, `{"message":"Internal server error"}`, nil},
+		{"broken mock body", "/m", `not json`, 500, `{"message": "Internal server error"}`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -151,10 +151,10 @@ func TestValidation(t *testing.T) {
 		status             int
 		wantBody           string
 	}{
-		{"both missing", "/v", `{"name":"a"}`, nil, 400, `{"message":"Missing required request parameters: [X-Token, TopicArn]"}`},
-		{"one missing", "/v?TopicArn=x", `{"name":"a"}`, nil, 400, `{"message":"Missing required request parameters: [X-Token]"}`},
-		{"bad body", "/v?TopicArn=x", `{"name":1}`, map[string]string{"X-Token": "t"}, 400, `{"message":"Invalid request body"}`},
-		{"not json", "/v?TopicArn=x", `{`, map[string]string{"X-Token": "t"}, 400, `{"message":"Invalid request body"}`},
+		{"both missing", "/v", `{"name":"a"}`, nil, 400, `{"message": "Missing required request parameters: [X-Token, TopicArn]"}`},
+		{"one missing", "/v?TopicArn=x", `{"name":"a"}`, nil, 400, `{"message": "Missing required request parameters: [X-Token]"}`},
+		{"bad body", "/v?TopicArn=x", `{"name":1}`, map[string]string{"X-Token": "t"}, 400, `{"message": "Invalid request body"}`},
+		{"not json", "/v?TopicArn=x", `{`, map[string]string{"X-Token": "t"}, 400, `{"message": "Invalid request body"}`},
 		{"valid", "/v?TopicArn=x", `{"name":"a"}`, map[string]string{"X-Token": "t"}, 200, ""},
 	}
 	for _, tt := range tests {

@@ -37,7 +37,7 @@ func TestMockTemplates(t *testing.T) {
 		{"chosen by Accept", "/items/7", map[string]string{"Accept": "text/html, application/xml"}, 200, "application/xml", `<id>7</id>`, nil},
 		{"unknown Accept falls back to json", "/items/7", map[string]string{"Accept": "image/png"}, 200, "application/json", `{"id": "7", "stage": "dev", "var": "red"}`, nil},
 		{"response override", "/items/7?fail=yes", nil, 418, "application/json", `{"error": true}`, map[string]string{"X-Why": "teapot"}},
-		{"415 when no template matches", "/items/7", map[string]string{"Content-Type": "text/plain"}, 415, "application/json", `{"message":"Unsupported Media Type"}`, nil},
+		{"415 when no template matches", "/items/7", map[string]string{"Content-Type": "text/plain"}, 415, "application/json", `{"message": "Unsupported Media Type"}`, nil},
 		{"charset does not matter", "/items/7", map[string]string{"Content-Type": "application/json; charset=utf-8"}, 200, "application/json", `{"id": "7", "stage": "dev", "var": "red"}`, nil},
 	}
 	for _, tt := range tests {
@@ -86,7 +86,7 @@ func TestBrokenTemplateAtRequestTime(t *testing.T) {
 	m.MethodIntegration.RequestTemplates = map[string]string{"application/json": `$util.parseJson($input.body).a`}
 	s := compile(t, newAPI(res("/", map[string]*model.Method{"POST": m})), nil)
 	a := do(t, s, "POST", "/", `not json`, nil)
-	if a.status != 500 || a.body != `{"message":"Internal server error"}` {
+	if a.status != 500 || a.body != `{"message": "Internal server error"}` {
 		t.Fatalf("got %d %s", a.status, a.body)
 	}
 	if a.res.Err == nil || !strings.Contains(a.res.Err.Error(), `integration.requestTemplates["application/json"]`) {

@@ -66,7 +66,7 @@ func TestTestInvoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out.Status != 500 || out.Body != `{"message":"Internal server error"}` {
+	if out.Status != 500 || out.Body != `{"message": "Internal server error"}` {
 		t.Fatalf("broken mapping answered %d %s", out.Status, out.Body)
 	}
 	if !strings.Contains(out.Log, `method.request.body.name: method request body is not JSON`) || !strings.Contains(out.Log, "Method completed with status: 500") {

@@ -481,7 +481,7 @@ func TestJWTAuthorizerAndCORS(t *testing.T) {
 	t.Run("DEFAULT_5XX carries CORS headers", func(t *testing.T) {
 		// The issuer's keys cannot be fetched: the authorizer fails.
 		resp, out := f.call("GET", api, "prod", "/broken", nil, auth(is.token(t, claims(nil))))
-		if resp.StatusCode != 500 || out != `{"message":"Internal server error"}` {
+		if resp.StatusCode != 500 || out != `{"message": "Internal server error"}` {
 			t.Errorf("%d %s, want 500", resp.StatusCode, out)
 		}
 		if resp.Header.Get("Access-Control-Allow-Origin") != "*" || resp.Header.Get("Access-Control-Allow-Headers") != corsHeaders {

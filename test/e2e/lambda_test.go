@@ -291,7 +291,7 @@ func TestLambda(t *testing.T) {
 
 	t.Run("Lambda API errors", func(t *testing.T) {
 		resp, out := f.call("GET", w.api, "v1", "/missing", nil, nil)
-		if resp.StatusCode != 500 || out != `{"message":"Internal server error"}` {
+		if resp.StatusCode != 500 || out != `{"message": "Internal server error"}` {
 			t.Errorf("missing function: %d %s, want 500", resp.StatusCode, out)
 		}
 		if !f.waitLog("ResourceNotFoundException") {
@@ -308,7 +308,7 @@ func TestLambda(t *testing.T) {
 
 func testLambdaProxy(t *testing.T, w *lambdaWorld) {
 	f := w.f
-	const internal = `{"message":"Internal server error"}`
+	const internal = `{"message": "Internal server error"}`
 	cases := []struct {
 		shape  string
 		status int

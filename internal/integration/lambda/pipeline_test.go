@@ -160,15 +160,15 @@ func TestInvokeThroughThePipeline(t *testing.T) {
 	}{
 		{"/arn", `{"function":"` + arn + `"}`, 200, ""},
 		{"/throttled", `{"message":"Too Many Requests"}`, 429, ""},
-		{"/kms", `{"message":"Internal server error"}`, 502, "KMSDisabledException"},
-		{"/proxykms", `{"message":"Internal server error"}`, 502, "KMSDisabledException"},
+		{"/kms", `{"message": "Internal server error"}`, 502, "KMSDisabledException"},
+		{"/proxykms", `{"message": "Internal server error"}`, 502, "KMSDisabledException"},
 		{"/dry", ``, 200, ""},
 		// A pattern that matches every errorMessage, even an empty one,
 		// does not apply to a success.
 		{"/catchall", `{"function":"echo"}`, 200, ""},
 		{"/stagevar", `{"function":"echo:live"}`, 200, ""},
-		{"/unset", `{"message":"Internal server error"}`, 500, "stage variable(s) nope"},
-		{"/badvar", `{"message":"Internal server error"}`, 500, `function "echo:live:extra"`},
+		{"/unset", `{"message": "Internal server error"}`, 500, "stage variable(s) nope"},
+		{"/badvar", `{"message": "Internal server error"}`, 500, `function "echo:live:extra"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
