@@ -142,7 +142,7 @@ func (c *Certificates) readAll() (map[string][]byte, [32]byte, error) {
 		h.Write(b)
 		return nil
 	}
-	all := append([]TLSFiles{c.def}, make([]TLSFiles, 0, len(c.domains))...)
+	all := []TLSFiles{c.def}
 	for _, d := range c.domains {
 		all = append(all, d.TLSFiles)
 	}
