@@ -99,6 +99,12 @@ func (s *server) updateStage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for i, op := range in.PatchOperations {
+		// Method settings (/*/*/throttling/rateLimit, /~1pets/GET/...) first.
+		if handled, err := PatchStageThrottling(st, op); err != nil {
+			return badRequest("update stage: patchOperations[%d] (%s %s): %s", i, op.Op, op.Path, err.Error())
+		} else if handled {
+			continue
+		}
 		if err := s.applyStagePatch(r, st, op); err != nil {
 			return badRequest("update stage: patchOperations[%d] (%s %s): %s", i, op.Op, op.Path, err.Error())
 		}

@@ -195,3 +195,26 @@ func TestDomainNames(t *testing.T) {
 		t.Fatalf("domains after delete = %+v", ds.Item)
 	}
 }
+
+// TestStageThrottlingPatch sets stage- and method-level throttling the way
+// the AWS CLI's update-stage does.
+func TestStageThrottlingPatch(t *testing.T) {
+	hs := newHarness(t)
+	hs.seedAPI("api0000001")
+	base := "/restapis/api0000001"
+	hs.ok("POST", base+"/deployments", CreateDeploymentInput{StageName: "prod"}, 201)
+	var st model.Stage
+	hs.ok("PATCH", base+"/stages/prod", UpdateStageInput{PatchOperations: []PatchOperation{
+		{Op: "replace", Path: "/*/*/throttling/rateLimit", Value: "50"},
+		{Op: "replace", Path: "/*/*/throttling/burstLimit", Value: "100"},
+		{Op: "replace", Path: "/~1pets/GET/throttling/rateLimit", Value: "5"},
+		{Op: "replace", Path: "/description", Value: "throttled"},
+	}}, 200).json(t, &st)
+	all, pets := st.MethodSettings["*/*"], st.MethodSettings["/pets/GET"]
+	if all == nil || all.ThrottlingRateLimit != 50 || all.ThrottlingBurstLimit != 100 || pets == nil || pets.ThrottlingRateLimit != 5 || st.Description != "throttled" {
+		t.Fatalf("stage after throttling patch = %+v (settings %v)", st, st.MethodSettings)
+	}
+	hs.do("PATCH", base+"/stages/prod", fullToken, UpdateStageInput{PatchOperations: []PatchOperation{
+		{Op: "replace", Path: "/*/*/throttling/rateLimit", Value: "fast"},
+	}}).errorMessage(t, 400, ErrBadRequest)
+}

@@ -56,7 +56,8 @@ type ThrottleSettings struct {
 type QuotaSettings struct {
 	// Limit is the number of requests allowed per period.
 	Limit int `json:"limit"`
-	// Offset is how many requests of the first period are already spent.
+	// Offset shifts where each period starts: days after Sunday (0-6) for
+	// WEEK, days after the 1st (0-27) for MONTH, 0 for DAY.
 	Offset int `json:"offset,omitempty"`
 	// Period is DAY, WEEK or MONTH.
 	Period string `json:"period"`
