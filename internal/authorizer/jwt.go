@@ -209,7 +209,7 @@ func (j *jwtAuth) verify(ctx context.Context, raw string, now time.Time) (*verif
 		}
 	}
 	if is == nil {
-		return nil, time.Time{}, unauthorized("authorizer %s: issuer %q is not accepted", j.name, unverified.Iss)
+		return nil, time.Time{}, unauthorized("authorizer %s: the token's issuer is not one this authorizer accepts", j.name)
 	}
 	key, err := j.keys.key(ctx, is.jwks, tok.Headers[0].KeyID)
 	if err != nil {
@@ -244,7 +244,7 @@ func (j *jwtAuth) verify(ctx context.Context, raw string, now time.Time) (*verif
 	v := &verified{auth: map[string]any{"claims": stringClaims(claims)}}
 	v.tokenUse, _ = claims["token_use"].(string)
 	if j.cognito && v.tokenUse != "id" && v.tokenUse != "access" {
-		return nil, time.Time{}, unauthorized("authorizer %s: token_use %q is neither id nor access", j.name, v.tokenUse)
+		return nil, time.Time{}, unauthorized("authorizer %s: the token's token_use is neither id nor access", j.name)
 	}
 	switch s := claims["scope"].(type) {
 	case string:
