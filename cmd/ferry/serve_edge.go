@@ -62,6 +62,9 @@ func newEdge(cfg *config.Config, accountID string, log *slog.Logger) (*edge, err
 			ReadTimeout:       cfg.Limits.ReadTimeout,
 			WriteTimeout:      cfg.Limits.WriteTimeout,
 			IdleTimeout:       cfg.Limits.IdleTimeout,
+			MaxURLBytes:       cfg.Limits.MaxURLBytes,
+			ConnRate:          cfg.Limits.ConnRate,
+			ConnBurst:         cfg.Limits.ConnBurst,
 		},
 	}
 	if cfg.TLS.Cert != "" || len(cfg.TLS.Domains) > 0 {

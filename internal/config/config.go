@@ -142,6 +142,14 @@ type Limits struct {
 	WriteTimeout time.Duration `yaml:"writeTimeout"`
 	// IdleTimeout closes keep-alive connections idle this long.
 	IdleTimeout time.Duration `yaml:"idleTimeout"`
+	// MaxURLBytes is the longest request target (path and query) accepted;
+	// longer ones get 414.
+	MaxURLBytes int `yaml:"maxURLBytes"`
+	// ConnRate is the steady number of requests per second one connection
+	// may send (a token bucket of ConnBurst); more get 429. 0: no limit.
+	ConnRate float64 `yaml:"connRate"`
+	// ConnBurst is the bucket size of ConnRate; 0 means the rate rounded up.
+	ConnBurst int `yaml:"connBurst"`
 }
 
 // Defaults, as documented in README.md.
@@ -156,6 +164,7 @@ const (
 	DefaultReadTimeout       = 60 * time.Second
 	DefaultWriteTimeout      = 60 * time.Second
 	DefaultIdleTimeout       = 120 * time.Second
+	DefaultMaxURLBytes       = 8192
 )
 
 // SQLiteFile is the database's file name inside DataDir.
@@ -176,6 +185,7 @@ func Default() *Config {
 			ReadTimeout:       DefaultReadTimeout,
 			WriteTimeout:      DefaultWriteTimeout,
 			IdleTimeout:       DefaultIdleTimeout,
+			MaxURLBytes:       DefaultMaxURLBytes,
 		},
 	}
 }

@@ -100,7 +100,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown top-level field", "listen: 127.0.0.1:1\nlistn: x\n",
 			`ferry.yaml:2:1: unknown field "listn" at the top level (known: listen, adminListen, dataDir, store, adminTokens, masterKey, log, aws, tls, trustedProxies, drainTimeout, limits)`},
 		{"unknown nested field", "limits:\n  maxBodyBytes: 10\n  maxBody: 5\n",
-			`ferry.yaml:3:3: unknown field "maxBody" in limits (known: maxBodyBytes, maxHeaderBytes, readHeaderTimeout, readTimeout, writeTimeout, idleTimeout)`},
+			`ferry.yaml:3:3: unknown field "maxBody" in limits (known: maxBodyBytes, maxHeaderBytes, readHeaderTimeout, readTimeout, writeTimeout, idleTimeout, maxURLBytes, connRate, connBurst)`},
 		{"unknown field in a list item", "aws:\n  roles:\n    - arn: arn:aws:iam::123456789012:role/x\n      externalID: e\n",
 			`ferry.yaml:4:7: unknown field "externalID" in aws.roles[0] (known: arn, externalId, sessionName, durationSeconds, sourceCredentials)`},
 		{"env-only field", "masterKey:\n  EnvKeys: x\n",

@@ -67,6 +67,12 @@ func (c *Config) Validate() error {
 	if c.Limits.MaxHeaderBytes <= 0 {
 		bad("limits.maxHeaderBytes", "%d; want a positive number of bytes", c.Limits.MaxHeaderBytes)
 	}
+	if c.Limits.MaxURLBytes <= 0 {
+		bad("limits.maxURLBytes", "%d; want a positive number of bytes", c.Limits.MaxURLBytes)
+	}
+	if c.Limits.ConnRate < 0 || c.Limits.ConnBurst < 0 {
+		bad("limits.connRate", "negative rate or burst")
+	}
 	for _, t := range []struct {
 		field string
 		v     int64
