@@ -202,6 +202,11 @@ func (s *Set) Write(ctx context.Context, w http.ResponseWriter, err error, req *
 // with a space after the colon. Clients that compare bytes see the difference,
 // so ferry keeps it.
 func defaultBody(t Type, msg string) []byte {
+	if msg == "" {
+		// A Lambda authorizer that fails answers {"message":null}: its
+		// $context.error.messageString is empty.
+		return []byte(`{"message":null}`)
+	}
 	if builtin[t].spaced {
 		return []byte(`{"message": ` + quote(msg) + `}`)
 	}

@@ -43,7 +43,7 @@ type typeInfo struct {
 var builtin = map[Type]typeInfo{
 	AccessDenied:               {http.StatusForbidden, "User is not authorized to access this resource", false},
 	APIConfigurationError:      {http.StatusInternalServerError, "Internal server error", true},
-	AuthorizerConfigError:      {http.StatusInternalServerError, "Internal server error", true},
+	AuthorizerConfigError:      {http.StatusInternalServerError, "", false},
 	AuthorizerFailure:          {http.StatusInternalServerError, "Internal server error", true},
 	BadRequestParameters:       {http.StatusBadRequest, "Missing required request parameters", true},
 	BadRequestBody:             {http.StatusBadRequest, "Invalid request body", true},
@@ -107,6 +107,7 @@ var errorTypes = map[Type]string{
 	InvalidSignature:           "InvalidSignatureException",
 	AccessDenied:               "AccessDeniedException",
 	Unauthorized:               "UnauthorizedException",
+	AuthorizerConfigError:      "AuthorizerConfigurationException",
 	BadRequestBody:             "BadRequestException",
 	BadRequestParameters:       "BadRequestException",
 }
