@@ -221,12 +221,32 @@ func substitute(s string, params map[string]string, u ServiceURI) (string, error
 		if greedy {
 			segs := strings.Split(v, "/")
 			for i := range segs {
-				segs[i] = url.PathEscape(segs[i])
+				segs[i] = escapeSegment(segs[i])
 			}
 			b.WriteString(strings.Join(segs, "/"))
 		} else {
-			b.WriteString(url.PathEscape(v))
+			b.WriteString(escapeSegment(v))
 		}
 		s = s[open+end+1:]
 	}
+}
+
+// escapeSegment escapes a path segment the way AWS's canonical request does
+// (RFC 3986: everything but A-Z a-z 0-9 - _ . ~), not the way net/url does:
+// url.PathEscape keeps "+", "=", "@" and others, which S3 then escapes when it
+// computes the signature, and the two signatures differ.
+func escapeSegment(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&15])
+	}
+	return b.String()
 }

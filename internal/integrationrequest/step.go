@@ -141,7 +141,10 @@ func (s *Step) Build(ctx context.Context, in *Input) (*integration.Request, erro
 		out.Header = http.Header{}
 	}
 	var query url.Values
-	var pathParams map[string]string // made on first use: most methods map no path
+	// Made on first use: most methods map no path. pathParams are escaped for
+	// an HTTP URI; rawPath are the values themselves, for AWS service URIs,
+	// whose protocol escapes them its own way.
+	var pathParams, rawPath map[string]string
 	for i := range s.params {
 		p := &s.params[i]
 		vals, err := p.source.Eval(v)
@@ -154,10 +157,15 @@ func (s *Step) Build(ctx context.Context, in *Input) (*integration.Request, erro
 		switch p.target.Kind {
 		case mapping.RequestPath:
 			keepSlash := p.source.Kind == mapping.RequestPath && p.source.Name == v.Greedy && v.Greedy != ""
-			if pathParams == nil {
-				pathParams = map[string]string{}
+			val := strings.Join(vals, ",")
+			if err := checkPathValue(p.target.Name, val); err != nil {
+				return nil, err
 			}
-			pathParams[p.target.Name] = escapePath(strings.Join(vals, ","), keepSlash)
+			if pathParams == nil {
+				pathParams, rawPath = map[string]string{}, map[string]string{}
+			}
+			pathParams[p.target.Name] = escapePath(val, keepSlash)
+			rawPath[p.target.Name] = val
 		case mapping.RequestQuery:
 			if query == nil {
 				query = url.Values{}
@@ -192,13 +200,17 @@ func (s *Step) Build(ctx context.Context, in *Input) (*integration.Request, erro
 			query[k] = []string{x}
 		}
 		for k, x := range ro.Path {
+			if err := checkPathValue(k, x); err != nil {
+				return nil, err
+			}
 			if pathParams == nil {
-				pathParams = map[string]string{}
+				pathParams, rawPath = map[string]string{}, map[string]string{}
 			}
 			pathParams[k] = escapePath(x, true)
+			rawPath[k] = x
 		}
 	}
-	out.PathParams, out.Query = pathParams, query
+	out.PathParams, out.Query = rawPath, query
 	if s.uri != nil {
 		u, err := s.uri.fill(pathParams, v.StageVariables)
 		if err != nil {

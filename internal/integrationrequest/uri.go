@@ -2,6 +2,7 @@ package integrationrequest
 
 import (
 	"fmt"
+	"github.com/ferrygw/ferry/internal/gatewayresponse"
 	"net/url"
 	"strings"
 )
@@ -94,4 +95,19 @@ func escapePath(v string, keepSlash bool) string {
 		segs[i] = url.PathEscape(s)
 	}
 	return strings.Join(segs, "/")
+}
+
+// checkPathValue refuses a path parameter that would climb out of the URI
+// path it is filled into: a "." or ".." segment (also percent-encoded, which
+// some servers decode before normalizing). Inside a non-greedy parameter a
+// slash is escaped, but S3 keys keep theirs, so every segment is checked.
+func checkPathValue(name, v string) error {
+	for _, seg := range strings.Split(v, "/") {
+		switch strings.ToLower(strings.ReplaceAll(seg, "%2e", ".")) {
+		case ".", "..":
+			return gatewayresponse.Newf(gatewayresponse.BadRequestParameters,
+				"Invalid request path parameter %s: it may not hold a \".\" or \"..\" segment", name)
+		}
+	}
+	return nil
 }

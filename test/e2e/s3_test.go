@@ -112,6 +112,14 @@ func TestS3ThroughAssumedRoleWithExternalID(t *testing.T) {
 	if resp.StatusCode != 200 || out != content {
 		t.Fatalf("GET through the role: %d %q", resp.StatusCode, out)
 	}
+	// A key with a space and a slash reaches S3 as that very key, escaped once.
+	resp, out = f.call("PUT", id, "v1", "/files/uploads/reports%202026%2Fq1%2Bq2.csv", strings.NewReader("q"), map[string]string{"Content-Type": "text/csv"})
+	if resp.StatusCode != 200 {
+		t.Fatalf("PUT of a key with a space and a slash: %d %s", resp.StatusCode, out)
+	}
+	if got := w.object(t, "uploads", "reports 2026/q1+q2.csv"); got != "q" {
+		t.Fatalf("MinIO holds %q under the key, want \"q\"", got)
+	}
 	resp, _ = f.call("GET", id, "v1", "/files/uploads/absent.txt", nil, nil)
 	if resp.StatusCode != 404 {
 		t.Errorf("GET of a missing object: %d, want the 404 integration response", resp.StatusCode)
