@@ -10,34 +10,9 @@ import (
 	"github.com/ferrygw/ferry/internal/reqctx"
 )
 
-// ProxyEvent is the part of an API Gateway proxy event (payload format 1.0)
-// that feeds a mapping template; `ferry template render --event` reads it.
-type ProxyEvent struct {
-	// Resource is the resource path template ("/pets/{id}").
-	Resource string `json:"resource"`
-	// Path is the request path.
-	Path string `json:"path"`
-	// HTTPMethod is the request method.
-	HTTPMethod string `json:"httpMethod"`
-	// Headers holds one value per header.
-	Headers map[string]string `json:"headers"`
-	// MultiValueHeaders holds every value of each header; it wins over Headers.
-	MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
-	// QueryStringParameters holds one value per query parameter.
-	QueryStringParameters map[string]string `json:"queryStringParameters"`
-	// MultiValueQueryStringParameters holds every value; it wins over QueryStringParameters.
-	MultiValueQueryStringParameters map[string][]string `json:"multiValueQueryStringParameters"`
-	// PathParameters are the path parameters by name.
-	PathParameters map[string]string `json:"pathParameters"`
-	// StageVariables are the stage's variables.
-	StageVariables map[string]string `json:"stageVariables"`
-	// RequestContext supplies $context.
-	RequestContext *reqctx.Context `json:"requestContext"`
-	// Body is the payload, base64-encoded when IsBase64Encoded is set.
-	Body *string `json:"body"`
-	// IsBase64Encoded marks a base64 Body.
-	IsBase64Encoded bool `json:"isBase64Encoded"`
-}
+// ProxyEvent is the proxy event (payload format 1.0) that
+// `ferry template render --event` reads; see reqctx.ProxyEvent.
+type ProxyEvent = reqctx.ProxyEvent
 
 // InputFromEvent decodes a proxy event into an Input. Unknown fields are
 // ignored: real events carry many this package does not read.

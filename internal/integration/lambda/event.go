@@ -8,23 +8,6 @@ import (
 	"github.com/ferrygw/ferry/internal/reqctx"
 )
 
-// proxyEvent is the Lambda proxy integration's input, format 1.0. Maps
-// left nil marshal as null, as API Gateway sends them when the request has
-// none.
-type proxyEvent struct {
-	Resource                        string              `json:"resource"`
-	Path                            string              `json:"path"`
-	HTTPMethod                      string              `json:"httpMethod"`
-	Headers                         map[string]string   `json:"headers"`
-	MultiValueHeaders               map[string][]string `json:"multiValueHeaders"`
-	QueryStringParameters           map[string]string   `json:"queryStringParameters"`
-	MultiValueQueryStringParameters map[string][]string `json:"multiValueQueryStringParameters"`
-	PathParameters                  map[string]string   `json:"pathParameters"`
-	StageVariables                  map[string]string   `json:"stageVariables"`
-	RequestContext                  *reqctx.Context     `json:"requestContext"`
-	Body                            *string             `json:"body"`
-	IsBase64Encoded                 bool                `json:"isBase64Encoded"`
-}
 
 // BuildEvent is the proxy event of a method request. A header or query
 // parameter given more than once keeps its last value in headers and
@@ -32,7 +15,7 @@ type proxyEvent struct {
 // whose Content-Type is one of the API's binary media types is sent
 // base64-encoded with isBase64Encoded set; any other body as text.
 func BuildEvent(p *integration.ProxyRequest) ([]byte, error) {
-	ev := proxyEvent{
+	ev := reqctx.ProxyEvent{
 		Resource:       p.Resource,
 		Path:           p.Path,
 		HTTPMethod:     p.HTTPMethod,
