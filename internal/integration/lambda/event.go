@@ -8,7 +8,6 @@ import (
 	"github.com/ferrygw/ferry/internal/reqctx"
 )
 
-
 // BuildEvent is the proxy event of a method request. A header or query
 // parameter given more than once keeps its last value in headers and
 // queryStringParameters and every value in the multiValue maps. A body
