@@ -211,8 +211,10 @@ paths:
 
 func TestSeedFixturesImport(t *testing.T) {
 	f := startFerry(t, "")
-	fnsub := repoFile(t, "../shared/fixtures/sns-publish.fnsub.json")
-	verbatim := repoFile(t, "../shared/fixtures/sns-publish.seed-verbatim.json")
+	// Copies of ../shared/fixtures, byte for byte, so the test does not
+	// depend on what sits beside the repository.
+	fnsub := repoFile(t, "examples/sns-publish.json")
+	verbatim := repoFile(t, "internal/oas/testdata/sns-publish.seed-verbatim.json")
 	const topic = "arn:aws:sns:us-east-1:123456789012:orders"
 
 	_, stderr, err := f.tryCLI("import", fnsub, "--var", "TopicArn="+topic)
