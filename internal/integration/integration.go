@@ -121,7 +121,15 @@ var (
 // one per process, so that recompiling a stage on every deployment keeps
 // the same connection pools instead of leaking new ones.
 func SharedTransport() *http.Transport {
-	sharedOnce.Do(func() { sharedTransport = http.DefaultTransport.(*http.Transport).Clone() })
+	sharedOnce.Do(func() {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		// A gateway talks to few backends over many concurrent requests:
+		// net/http's default of 2 idle connections per host makes it close
+		// and re-dial a connection for nearly every request under load.
+		t.MaxIdleConns = 4096
+		t.MaxIdleConnsPerHost = 1024
+		sharedTransport = t
+	})
 	return sharedTransport
 }
 
