@@ -22,9 +22,10 @@ const jwksCAEnv = "FERRY_JWKS_CA_FILE"
 // invoked through the same signed Invoke call as Lambda integrations.
 func newAuthorizers(cfg *config.Config, env *cliEnv, resolver *awsauth.Resolver, log *slog.Logger) (*authorizer.Authorizers, error) {
 	opt := authorizer.Options{
-		Invoke: lambda.Custom(awsservice.Factory(resolver)),
-		Region: cfg.AWS.Region,
-		Logger: log,
+		Invoke:    lambda.Custom(awsservice.Factory(resolver)),
+		Region:    cfg.AWS.Region,
+		AccountID: cfg.AWS.AccountID,
+		Logger:    log,
 	}
 	if path := env.getenv(jwksCAEnv); path != "" {
 		pem, err := os.ReadFile(path)

@@ -146,6 +146,7 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 		// An AWS integration that invokes Lambda selects by errorMessage.
 		SelectionKeyFor: lambda.SelectionKeyFor,
 		KVM:             plainKVM(kv),
+		AccountID:       cfg.AWS.AccountID,
 	}
 	auths, err := newAuthorizers(cfg, env, resolver, log)
 	if err != nil {

@@ -2,14 +2,21 @@ package awsauth
 
 import (
 	"fmt"
+	"regexp"
 	"time"
 )
+
+var accountIDRE = regexp.MustCompile(`^[0-9]{12}$`)
 
 // Config is the AWS section of ferry's configuration.
 type Config struct {
 	// Region is the region used for STS and for AWS integrations whose URI
 	// names none. Empty means the SDK's (AWS_REGION, shared config).
 	Region string `json:"region,omitempty" yaml:"region,omitempty"`
+	// AccountID is the AWS account ferry serves APIs as: $context.accountId,
+	// the account in execute-api ARNs of resource policies and authorizer
+	// method ARNs. Empty leaves $context.accountId empty.
+	AccountID string `json:"accountId,omitempty" yaml:"accountId,omitempty"`
 	// Endpoints overrides the endpoint of single services, keyed by the
 	// service as AWS integration URIs name it ("sns", "dynamodb", "states")
 	// or by its SDK service id ("SFN", "CloudWatch Logs"): like
@@ -54,6 +61,9 @@ func (r RoleConfig) String() string {
 
 // Validate reports every problem of the config, each naming its field.
 func (c Config) Validate() error {
+	if c.AccountID != "" && !accountIDRE.MatchString(c.AccountID) {
+		return fmt.Errorf("awsauth: accountId %q is not 12 digits", c.AccountID)
+	}
 	for svc, u := range c.Endpoints {
 		if err := checkEndpointURL(u); err != nil {
 			return fmt.Errorf("awsauth: endpoints.%s: %w", svc, err)

@@ -45,6 +45,8 @@ var EnvVars = []EnvVar{
 		func(c *Config, v string) error { c.MasterKey.KMSKeyID = v; return nil }},
 	{"FERRY_AWS_REGION", "aws.region", "default AWS region",
 		func(c *Config, v string) error { c.AWS.Region = v; return nil }},
+	{"FERRY_AWS_ACCOUNT_ID", "aws.accountId", "AWS account id ferry serves APIs as ($context.accountId)",
+		func(c *Config, v string) error { c.AWS.AccountID = v; return nil }},
 	{"FERRY_TLS_CERT", "tls.cert", "PEM certificate chain of the gateway listener",
 		func(c *Config, v string) error { c.TLS.Cert = v; return nil }},
 	{"FERRY_TLS_KEY", "tls.key", "PEM private key of tls.cert",

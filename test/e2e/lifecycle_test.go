@@ -235,3 +235,26 @@ func TestSeedFixturesImport(t *testing.T) {
 		}
 	}
 }
+
+// The configured account id is $context.accountId.
+func TestAccountIDReachesContext(t *testing.T) {
+	f := startFerry(t, "", "FERRY_AWS_ACCOUNT_ID=111122223333")
+	def := writeFile(t, "account.yaml", `openapi: 3.0.1
+info: {title: account, version: "1"}
+paths:
+  /who:
+    get:
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: mock
+        requestTemplates: {application/json: '{"statusCode": 200}'}
+        responses:
+          default:
+            statusCode: "200"
+            responseTemplates: {application/json: '{"account": "$context.accountId"}'}
+`)
+	id := importAndDeploy(t, f, def, "s")
+	if _, body := f.call("GET", id, "s", "/who", nil, nil); body != `{"account": "111122223333"}` {
+		t.Fatalf("answer %s", body)
+	}
+}
