@@ -357,25 +357,34 @@ type credentialsValidator interface {
 func deployCredentialsCheck(v credentialsValidator) func(ctx context.Context, api *model.API, apiID, stage string) error {
 	return func(ctx context.Context, api *model.API, apiID, stage string) error {
 		var errs []error
+		check := func(ref, field string) {
+			if !strings.HasPrefix(ref, "kvm:") {
+				return
+			}
+			var err error
+			if stage == "" {
+				_, err = awsauth.ParseCredentials(ref)
+			} else {
+				err = v.ValidateCredentialsRef(ctx, ref, awsauth.Where{APIID: apiID, Stage: stage})
+			}
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", field, err))
+			}
+		}
 		resources := append([]*model.Resource(nil), api.Resources...)
 		sort.Slice(resources, func(i, j int) bool { return resources[i].Path < resources[j].Path })
 		for _, res := range resources {
 			for _, verb := range sortedKeys(res.ResourceMethods) {
 				in := res.ResourceMethods[verb].MethodIntegration
-				if in == nil || (in.Type != model.IntegrationAWS && in.Type != model.IntegrationAWSProxy) ||
-					!strings.HasPrefix(in.Credentials, "kvm:") {
+				if in == nil || (in.Type != model.IntegrationAWS && in.Type != model.IntegrationAWSProxy) {
 					continue
 				}
-				var err error
-				if stage == "" {
-					_, err = awsauth.ParseCredentials(in.Credentials)
-				} else {
-					err = v.ValidateCredentialsRef(ctx, in.Credentials, awsauth.Where{APIID: apiID, Stage: stage})
-				}
-				if err != nil {
-					errs = append(errs, fmt.Errorf("%s %s: integration.credentials: %w", strings.ToUpper(verb), res.Path, err))
-				}
+				check(in.Credentials, fmt.Sprintf("%s %s: integration.credentials", strings.ToUpper(verb), res.Path))
 			}
+		}
+		// A Lambda authorizer signs its invoke with authorizerCredentials.
+		for _, a := range api.Authorizers {
+			check(a.AuthorizerCredentials, fmt.Sprintf("authorizer %q: authorizerCredentials", a.Name))
 		}
 		return errors.Join(errs...)
 	}

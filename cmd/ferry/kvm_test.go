@@ -333,6 +333,9 @@ func TestDeployCredentialsCheckSelects(t *testing.T) {
 			"HEAD":   {},
 		}},
 		{Path: "/bad", ResourceMethods: map[string]*model.Method{"GET": method(model.IntegrationAWS, "kvm:nomap")}},
+	}, Authorizers: []*model.Authorizer{
+		{Name: "tokens", AuthorizerCredentials: "kvm:m/auth"},
+		{Name: "byrole", AuthorizerCredentials: "arn:aws:iam::123456789012:role/r"},
 	}}
 	var seen []string
 	check := deployCredentialsCheck(validatorFunc(func(_ context.Context, ref string, w awsauth.Where) error {
@@ -346,11 +349,12 @@ func TestDeployCredentialsCheckSelects(t *testing.T) {
 	err := check(context.Background(), api, "api1", "prod")
 	want := "GET /a: integration.credentials: unresolved\n" +
 		"GET /bad: integration.credentials: unresolved\n" +
-		"POST /z: integration.credentials: unresolved"
+		"POST /z: integration.credentials: unresolved\n" +
+		"authorizer \"tokens\": authorizerCredentials: unresolved"
 	if err == nil || err.Error() != want {
 		t.Fatalf("err =\n%v\nwant\n%s", err, want)
 	}
-	if strings.Join(seen, " ") != "kvm:m/a@api1/prod kvm:nomap@api1/prod kvm:m/z@api1/prod" {
+	if strings.Join(seen, " ") != "kvm:m/a@api1/prod kvm:nomap@api1/prod kvm:m/z@api1/prod kvm:m/auth@api1/prod" {
 		t.Fatalf("resolved %v", seen)
 	}
 
