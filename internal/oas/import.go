@@ -178,6 +178,10 @@ func (im *importer) checkRefs(loc []string, v any) {
 				im.errorf(append(clip(loc), "$ref"), "must be a string, not %s", kindOf(r))
 			case !strings.HasPrefix(s, "#/"):
 				im.errorf(append(clip(loc), "$ref"), "reference %q points outside the document; ferry imports one self-contained document", s)
+			case partialSchemaRef(s):
+				// A model is stored on its own, and API Gateway keeps
+				// references between whole models only (as model URLs).
+				im.errorf(append(clip(loc), "$ref"), "reference %q must name one whole schema (#/definitions/NAME or #/components/schemas/NAME)", s)
 			default:
 				if _, found := im.t.get(refLoc(s)...); !found {
 					im.errorf(append(clip(loc), "$ref"), "reference %q points at nothing in the document", s)
@@ -192,6 +196,21 @@ func (im *importer) checkRefs(loc []string, v any) {
 			im.checkRefs(append(clip(loc), fmt.Sprint(i)), e)
 		}
 	}
+}
+
+// partialSchemaRef reports a reference into a schemas section (OpenAPI
+// 2.0's or 3.0's) that does not name one schema: the section itself, or a
+// part of a schema.
+func partialSchemaRef(ref string) bool {
+	for _, section := range []string{"#/definitions", "#/components/schemas"} {
+		if ref == section {
+			return true
+		}
+		if name, ok := strings.CutPrefix(ref, section+"/"); ok {
+			return name == "" || strings.Contains(name, "/")
+		}
+	}
+	return false
 }
 
 // refLoc turns "#/components/schemas/Pet" into its location segments.
