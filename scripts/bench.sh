@@ -12,8 +12,11 @@ if ! command -v wrk >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
 
-echo "== go benchmarks"
-go test -run='^$' -bench=. -benchmem ./internal/... | grep -E '^(Benchmark|ok|PASS|FAIL|pkg)' || true
+# SKIP_GO_BENCH=1 runs only the load part.
+if [ -z "${SKIP_GO_BENCH:-}" ]; then
+  echo "== go benchmarks"
+  go test -run='^$' -bench=. -benchmem ./internal/... | grep -E '^(Benchmark|ok|PASS|FAIL|pkg)' || true
+fi
 
 free_port() { python3 - <<'PY' 2>/dev/null || echo $((20000 + RANDOM % 20000))
 import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()
