@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/ferrygw/ferry/internal/admin"
+	"github.com/ferrygw/ferry/internal/model"
 )
 
 func init() {
@@ -13,24 +14,15 @@ func init() {
 }
 
 func runAPIKey(ctx context.Context, env *cliEnv, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("ferry apikey: want a subcommand: create, list, get, enable, disable or delete")
+	enabled := func(on bool) func(context.Context, *cliEnv, []string) error {
+		return func(ctx context.Context, env *cliEnv, args []string) error {
+			return runAPIKeySetEnabled(ctx, env, args, on)
+		}
 	}
-	switch args[0] {
-	case "create":
-		return runAPIKeyCreate(ctx, env, args[1:])
-	case "list":
-		return runAPIKeyList(ctx, env, args[1:])
-	case "get":
-		return runAPIKeyGet(ctx, env, args[1:])
-	case "enable":
-		return runAPIKeySetEnabled(ctx, env, args[1:], true)
-	case "disable":
-		return runAPIKeySetEnabled(ctx, env, args[1:], false)
-	case "delete":
-		return runAPIKeyDelete(ctx, env, args[1:])
-	}
-	return fmt.Errorf("ferry apikey: unknown subcommand %q: want create, list, get, enable, disable or delete", args[0])
+	return dispatch(ctx, env, "apikey", args, []subcommand{
+		{"create", runAPIKeyCreate}, {"list", runAPIKeyList}, {"get", runAPIKeyGet},
+		{"enable", enabled(true)}, {"disable", enabled(false)}, {"delete", runAPIKeyDelete},
+	})
 }
 
 // runAPIKeyCreate prints the new key's id alone, so scripts can capture
@@ -64,26 +56,17 @@ func runAPIKeyCreate(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 func runAPIKeyList(ctx context.Context, env *cliEnv, args []string) error {
-	fs, af := newFlags(env, "apikey list", "apikey list [--output json]")
-	if _, err := parseArgs(fs, args, 0, 0); err != nil {
-		return err
-	}
-	c, err := af.client(env)
-	if err != nil {
-		return err
-	}
-	if asJSON, _ := af.json(); asJSON {
-		return printPath(ctx, env, c, admin.Path("apikeys"))
-	}
-	keys, err := c.ListAPIKeys(ctx)
-	if err != nil {
-		return err
-	}
-	rows := make([][]string, 0, len(keys))
-	for _, k := range keys {
-		rows = append(rows, []string{k.ID, k.Name, strconv.FormatBool(k.Enabled), orDash(k.CreatedDate)})
-	}
-	return table(env.stdout, []string{"ID", "NAME", "ENABLED", "CREATED"}, rows)
+	return listing[*model.APIKey]{
+		name: "apikey list", usage: "apikey list [--output json]",
+		path: func([]string) string { return admin.Path("apikeys") },
+		fetch: func(ctx context.Context, c *admin.Client, _ []string) ([]*model.APIKey, error) {
+			return c.ListAPIKeys(ctx)
+		},
+		header: []string{"ID", "NAME", "ENABLED", "CREATED"},
+		row: func(k *model.APIKey) []string {
+			return []string{k.ID, k.Name, strconv.FormatBool(k.Enabled), orDash(k.CreatedDate)}
+		},
+	}.run(ctx, env, args)
 }
 
 func runAPIKeyGet(ctx context.Context, env *cliEnv, args []string) error {

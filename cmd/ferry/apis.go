@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/ferrygw/ferry/internal/admin"
+	"github.com/ferrygw/ferry/internal/model"
 )
 
 func init() {
@@ -12,28 +12,15 @@ func init() {
 }
 
 func runAPIs(ctx context.Context, env *cliEnv, args []string) error {
-	fs, af := newFlags(env, "apis", "apis [--output json]")
-	if _, err := parseArgs(fs, args, 0, 0); err != nil {
-		return err
-	}
-	c, err := af.client(env)
-	if err != nil {
-		return err
-	}
-	if asJSON, _ := af.json(); asJSON {
-		b, err := c.Do(ctx, http.MethodGet, admin.Path("restapis"), nil, nil)
-		if err != nil {
-			return err
-		}
-		return printRaw(env.stdout, b)
-	}
-	apis, err := c.ListAPIs(ctx)
-	if err != nil {
-		return err
-	}
-	rows := make([][]string, 0, len(apis))
-	for _, a := range apis {
-		rows = append(rows, []string{a.ID, a.Name, orDash(a.Version), orDash(a.CreatedDate)})
-	}
-	return table(env.stdout, []string{"ID", "NAME", "VERSION", "CREATED"}, rows)
+	return listing[model.RestAPI]{
+		name: "apis", usage: "apis [--output json]",
+		path: func([]string) string { return admin.Path("restapis") },
+		fetch: func(ctx context.Context, c *admin.Client, _ []string) ([]model.RestAPI, error) {
+			return c.ListAPIs(ctx)
+		},
+		header: []string{"ID", "NAME", "VERSION", "CREATED"},
+		row: func(a model.RestAPI) []string {
+			return []string{a.ID, a.Name, orDash(a.Version), orDash(a.CreatedDate)}
+		},
+	}.run(ctx, env, args)
 }

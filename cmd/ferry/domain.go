@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/ferrygw/ferry/internal/admin"
+	"github.com/ferrygw/ferry/internal/model"
 )
 
 func init() {
@@ -12,20 +13,9 @@ func init() {
 }
 
 func runDomain(ctx context.Context, env *cliEnv, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("ferry domain: want a subcommand: create, map, list or mappings")
-	}
-	switch args[0] {
-	case "create":
-		return runDomainCreate(ctx, env, args[1:])
-	case "map":
-		return runDomainMap(ctx, env, args[1:])
-	case "list":
-		return runDomainList(ctx, env, args[1:])
-	case "mappings":
-		return runDomainMappings(ctx, env, args[1:])
-	}
-	return fmt.Errorf("ferry domain: unknown subcommand %q: want create, map, list or mappings", args[0])
+	return dispatch(ctx, env, "domain", args, []subcommand{
+		{"create", runDomainCreate}, {"map", runDomainMap}, {"list", runDomainList}, {"mappings", runDomainMappings},
+	})
 }
 
 func runDomainCreate(ctx context.Context, env *cliEnv, args []string) error {
@@ -78,48 +68,25 @@ func runDomainMap(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 func runDomainList(ctx context.Context, env *cliEnv, args []string) error {
-	fs, af := newFlags(env, "domain list", "domain list [--output json]")
-	if _, err := parseArgs(fs, args, 0, 0); err != nil {
-		return err
-	}
-	c, err := af.client(env)
-	if err != nil {
-		return err
-	}
-	if asJSON, _ := af.json(); asJSON {
-		return printPath(ctx, env, c, admin.Path("domainnames"))
-	}
-	ds, err := c.ListDomainNames(ctx)
-	if err != nil {
-		return err
-	}
-	rows := make([][]string, 0, len(ds))
-	for _, d := range ds {
-		rows = append(rows, []string{d.DomainName, orDash(d.CreatedDate)})
-	}
-	return table(env.stdout, []string{"DOMAIN", "CREATED"}, rows)
+	return listing[*model.DomainName]{
+		name: "domain list", usage: "domain list [--output json]",
+		path: func([]string) string { return admin.Path("domainnames") },
+		fetch: func(ctx context.Context, c *admin.Client, _ []string) ([]*model.DomainName, error) {
+			return c.ListDomainNames(ctx)
+		},
+		header: []string{"DOMAIN", "CREATED"},
+		row:    func(d *model.DomainName) []string { return []string{d.DomainName, orDash(d.CreatedDate)} },
+	}.run(ctx, env, args)
 }
 
 func runDomainMappings(ctx context.Context, env *cliEnv, args []string) error {
-	fs, af := newFlags(env, "domain mappings", "domain mappings DOMAIN [--output json]")
-	pos, err := parseArgs(fs, args, 1, 1)
-	if err != nil {
-		return err
-	}
-	c, err := af.client(env)
-	if err != nil {
-		return err
-	}
-	if asJSON, _ := af.json(); asJSON {
-		return printPath(ctx, env, c, admin.Path("domainnames", pos[0], "basepathmappings"))
-	}
-	ms, err := c.ListBasePathMappings(ctx, pos[0])
-	if err != nil {
-		return err
-	}
-	rows := make([][]string, 0, len(ms))
-	for _, m := range ms {
-		rows = append(rows, []string{m.BasePath, m.RestAPIID, m.Stage})
-	}
-	return table(env.stdout, []string{"BASE PATH", "API", "STAGE"}, rows)
+	return listing[*model.BasePathMapping]{
+		name: "domain mappings", usage: "domain mappings DOMAIN [--output json]", args: 1,
+		path: func(pos []string) string { return admin.Path("domainnames", pos[0], "basepathmappings") },
+		fetch: func(ctx context.Context, c *admin.Client, pos []string) ([]*model.BasePathMapping, error) {
+			return c.ListBasePathMappings(ctx, pos[0])
+		},
+		header: []string{"BASE PATH", "API", "STAGE"},
+		row:    func(m *model.BasePathMapping) []string { return []string{m.BasePath, m.RestAPIID, m.Stage} },
+	}.run(ctx, env, args)
 }

@@ -19,31 +19,21 @@ func init() {
 }
 
 func runStages(ctx context.Context, env *cliEnv, args []string) error {
-	fs, af := newFlags(env, "stages", "stages API_ID [--output json]")
-	pos, err := parseArgs(fs, args, 1, 1)
-	if err != nil {
-		return err
-	}
-	c, err := af.client(env)
-	if err != nil {
-		return err
-	}
-	if asJSON, _ := af.json(); asJSON {
-		return printPath(ctx, env, c, admin.Path("restapis", pos[0], "stages"))
-	}
-	sts, err := c.ListStages(ctx, pos[0])
-	if err != nil {
-		return err
-	}
-	rows := make([][]string, 0, len(sts))
-	for _, st := range sts {
-		state := "online"
-		if st.Offline {
-			state = "offline"
-		}
-		rows = append(rows, []string{st.StageName, st.DeploymentID, state, formatVars(st.Variables), orDash(st.LastUpdatedDate)})
-	}
-	return table(env.stdout, []string{"STAGE", "DEPLOYMENT", "STATE", "VARIABLES", "UPDATED"}, rows)
+	return listing[*model.Stage]{
+		name: "stages", usage: "stages API_ID [--output json]", args: 1,
+		path: func(pos []string) string { return admin.Path("restapis", pos[0], "stages") },
+		fetch: func(ctx context.Context, c *admin.Client, pos []string) ([]*model.Stage, error) {
+			return c.ListStages(ctx, pos[0])
+		},
+		header: []string{"STAGE", "DEPLOYMENT", "STATE", "VARIABLES", "UPDATED"},
+		row: func(st *model.Stage) []string {
+			state := "online"
+			if st.Offline {
+				state = "offline"
+			}
+			return []string{st.StageName, st.DeploymentID, state, formatVars(st.Variables), orDash(st.LastUpdatedDate)}
+		},
+	}.run(ctx, env, args)
 }
 
 func formatVars(vars map[string]string) string {
@@ -112,16 +102,14 @@ func sortDeployments(ds []*model.Deployment) {
 }
 
 func runStage(ctx context.Context, env *cliEnv, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("ferry stage: want a subcommand: offline, online or rollback")
+	offline := func(word string) func(context.Context, *cliEnv, []string) error {
+		return func(ctx context.Context, env *cliEnv, args []string) error {
+			return runStageOffline(ctx, env, word, args)
+		}
 	}
-	switch args[0] {
-	case "offline", "online":
-		return runStageOffline(ctx, env, args[0], args[1:])
-	case "rollback":
-		return runStageRollback(ctx, env, args[1:])
-	}
-	return fmt.Errorf("ferry stage: unknown subcommand %q: want offline, online or rollback", args[0])
+	return dispatch(ctx, env, "stage", args, []subcommand{
+		{"offline", offline("offline")}, {"online", offline("online")}, {"rollback", runStageRollback},
+	})
 }
 
 func runStageOffline(ctx context.Context, env *cliEnv, word string, args []string) error {

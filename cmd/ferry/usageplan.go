@@ -16,33 +16,12 @@ func init() {
 	register(&command{name: "usageplan", summary: "manage usage plans: create, list, get, update, delete, add-key, remove-key, keys, usage", run: helpOK(runUsagePlan)})
 }
 
-const usagePlanSubcommands = "create, list, get, update, delete, add-key, remove-key, keys or usage"
-
 func runUsagePlan(ctx context.Context, env *cliEnv, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("ferry usageplan: want a subcommand: %s", usagePlanSubcommands)
-	}
-	switch args[0] {
-	case "create":
-		return runUsagePlanCreate(ctx, env, args[1:])
-	case "list":
-		return runUsagePlanList(ctx, env, args[1:])
-	case "get":
-		return runUsagePlanGet(ctx, env, args[1:])
-	case "update":
-		return runUsagePlanUpdate(ctx, env, args[1:])
-	case "delete":
-		return runUsagePlanDelete(ctx, env, args[1:])
-	case "add-key":
-		return runUsagePlanAddKey(ctx, env, args[1:])
-	case "remove-key":
-		return runUsagePlanRemoveKey(ctx, env, args[1:])
-	case "keys":
-		return runUsagePlanKeys(ctx, env, args[1:])
-	case "usage":
-		return runUsagePlanUsage(ctx, env, args[1:])
-	}
-	return fmt.Errorf("ferry usageplan: unknown subcommand %q: want %s", args[0], usagePlanSubcommands)
+	return dispatch(ctx, env, "usageplan", args, []subcommand{
+		{"create", runUsagePlanCreate}, {"list", runUsagePlanList}, {"get", runUsagePlanGet},
+		{"update", runUsagePlanUpdate}, {"delete", runUsagePlanDelete}, {"add-key", runUsagePlanAddKey},
+		{"remove-key", runUsagePlanRemoveKey}, {"keys", runUsagePlanKeys}, {"usage", runUsagePlanUsage},
+	})
 }
 
 // methodThrottleFlag collects --method-throttle /pets/GET=RATE:BURST.
@@ -144,27 +123,18 @@ func planStages(p *model.UsagePlan) string {
 }
 
 func runUsagePlanList(ctx context.Context, env *cliEnv, args []string) error {
-	fs, af := newFlags(env, "usageplan list", "usageplan list [--output json]")
-	if _, err := parseArgs(fs, args, 0, 0); err != nil {
-		return err
-	}
-	c, err := af.client(env)
-	if err != nil {
-		return err
-	}
-	if asJSON, _ := af.json(); asJSON {
-		return printPath(ctx, env, c, admin.Path("usageplans"))
-	}
-	plans, err := c.ListUsagePlans(ctx)
-	if err != nil {
-		return err
-	}
-	rows := make([][]string, 0, len(plans))
-	for _, p := range plans {
-		th, q := planLimits(p)
-		rows = append(rows, []string{p.ID, p.Name, planStages(p), th, q})
-	}
-	return table(env.stdout, []string{"ID", "NAME", "STAGES", "THROTTLE", "QUOTA"}, rows)
+	return listing[*model.UsagePlan]{
+		name: "usageplan list", usage: "usageplan list [--output json]",
+		path: func([]string) string { return admin.Path("usageplans") },
+		fetch: func(ctx context.Context, c *admin.Client, _ []string) ([]*model.UsagePlan, error) {
+			return c.ListUsagePlans(ctx)
+		},
+		header: []string{"ID", "NAME", "STAGES", "THROTTLE", "QUOTA"},
+		row: func(p *model.UsagePlan) []string {
+			th, q := planLimits(p)
+			return []string{p.ID, p.Name, planStages(p), th, q}
+		},
+	}.run(ctx, env, args)
 }
 
 func runUsagePlanGet(ctx context.Context, env *cliEnv, args []string) error {
