@@ -56,11 +56,11 @@ func (s Source) String() string {
 	case RequestBody:
 		return "method.request.body"
 	case RequestBodyPath:
-		return "method.request.body" + strings.TrimPrefix(s.Expr, "$")
+		return "method.request.body" + bodyPathSuffix(s.Expr)
 	case ResponseBody:
 		return "integration.response.body"
 	case ResponseBodyPath:
-		return "integration.response.body" + strings.TrimPrefix(s.Expr, "$")
+		return "integration.response.body" + bodyPathSuffix(s.Expr)
 	case Context:
 		return "context." + s.Name
 	case StageVariable:
@@ -106,7 +106,12 @@ func ParseSource(s string) (Source, error) {
 			return Source{Kind: b.whole}, nil
 		}
 		if rest, ok := strings.CutPrefix(s, b.prefix+"."); ok {
-			return bodyPath(b.path, rest)
+			src, err := bodyPath(b.path, rest)
+			if err == nil && src.path.String() == "$" {
+				// "method.request.body.$" is the whole body.
+				return Source{Kind: b.whole}, nil
+			}
+			return src, err
 		}
 	}
 	for p, k := range namedSources {
@@ -121,6 +126,16 @@ func ParseSource(s string) (Source, error) {
 		}
 	}
 	return Source{}, fmt.Errorf("%q is not a mapping source: want method.request.*, integration.response.*, context.*, stageVariables.* or a 'literal'", s)
+}
+
+// bodyPathSuffix prints a body JSONPath after its source's prefix: "$.a.b"
+// as ".a.b", any other form ("$[0]", "$..a") whole after a dot, so that the
+// printed expression parses back to the same path.
+func bodyPathSuffix(expr string) string {
+	if strings.HasPrefix(expr, "$.") && !strings.HasPrefix(expr, "$..") {
+		return expr[1:]
+	}
+	return "." + expr
 }
 
 // bodyPath compiles the JSONPath after "method.request.body." ("a.b",

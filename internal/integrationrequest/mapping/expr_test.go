@@ -78,7 +78,8 @@ func TestEvalContextAndResponse(t *testing.T) {
 
 func FuzzParseMappingExpression(f *testing.F) {
 	for _, s := range []string{"method.request.path.id", "method.request.body.$.a[0].b", "'x'", "context.authorizer.claims.sub",
-		"integration.response.body.a..b", "stageVariables.x", "method.request.body.a[?(@.x > 1)]"} {
+		"integration.response.body.a..b", "stageVariables.x", "method.request.body.a[?(@.x > 1)]",
+		"integration.response.body.$", "method.request.body.$[0]", "method.request.body.$..b"} {
 		f.Add(s, []byte(`{"a":[{"b":1}]}`))
 	}
 	f.Fuzz(func(t *testing.T, expr string, body []byte) {
