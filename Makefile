@@ -13,10 +13,14 @@ build:
 run: deps build
 	bash scripts/run.sh
 
-# Installs every tool and server the tests use, then runs vet, all tests and a short fuzz pass.
+# Installs every tool and server the tests use, then runs vet and all tests (every fuzz target's
+# committed corpus included).
 test: deps build
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 60m ./...
+
+# Explores every fuzz target for FUZZ_SECONDS (default 5) each; a finding is written under testdata/fuzz.
+fuzz:
 	bash scripts/fuzz-short.sh
 
 deps:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every native fuzz target for a few seconds: a smoke test, not a campaign.
+# Runs every native fuzz target for FUZZ_SECONDS (default 5) each, stopping at the first finding.
 #
 # A real finding is reported by `go test` as "Failing input written to
 # testdata/fuzz/...". Go's fuzzer can also stop with "context deadline
