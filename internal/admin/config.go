@@ -47,7 +47,7 @@ type Store interface {
 	DeleteDeployment(ctx context.Context, apiID, id string) error
 
 	CreateStage(ctx context.Context, st *model.Stage) error
-	PutStage(ctx context.Context, st *model.Stage) error
+	UpdateStage(ctx context.Context, apiID, name string, fn func(*model.Stage) error) (*model.Stage, error)
 	GetStage(ctx context.Context, apiID, name string) (*model.Stage, error)
 	ListStages(ctx context.Context, apiID string) ([]*model.Stage, error)
 	DeleteStage(ctx context.Context, apiID, name string) error

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ferrygw/ferry/internal/model"
+	"github.com/ferrygw/ferry/internal/store"
 )
 
 // API Gateway's rule for stage names.
@@ -37,6 +39,15 @@ func (s *server) loadStage(r *http.Request) (*model.Stage, error) {
 		return nil, fmt.Errorf("rest api %s: %w", r.PathValue("id"), err)
 	}
 	return st, nil
+}
+
+// stageError names the API on a store error about one of its stages, as
+// loadStage does; an error the handler made (a 400) passes as is.
+func stageError(r *http.Request, err error) error {
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrConflict) {
+		return fmt.Errorf("rest api %s: %w", r.PathValue("id"), err)
+	}
+	return err
 }
 
 func (s *server) getStage(w http.ResponseWriter, r *http.Request) error {
@@ -94,24 +105,22 @@ func (s *server) updateStage(w http.ResponseWriter, r *http.Request) error {
 	if len(in.PatchOperations) == 0 {
 		return badRequest("update stage: patchOperations is empty")
 	}
-	st, err := s.loadStage(r)
+	st, err := s.store.UpdateStage(r.Context(), r.PathValue("id"), r.PathValue("name"), func(st *model.Stage) error {
+		for i, op := range in.PatchOperations {
+			// Method settings (/*/*/throttling/rateLimit, /~1pets/GET/...) first.
+			if handled, err := PatchStageThrottling(st, op); err != nil {
+				return badRequest("update stage: patchOperations[%d] (%s %s): %s", i, op.Op, op.Path, err.Error())
+			} else if handled {
+				continue
+			}
+			if err := s.applyStagePatch(r, st, op); err != nil {
+				return badRequest("update stage: patchOperations[%d] (%s %s): %s", i, op.Op, op.Path, err.Error())
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	for i, op := range in.PatchOperations {
-		// Method settings (/*/*/throttling/rateLimit, /~1pets/GET/...) first.
-		if handled, err := PatchStageThrottling(st, op); err != nil {
-			return badRequest("update stage: patchOperations[%d] (%s %s): %s", i, op.Op, op.Path, err.Error())
-		} else if handled {
-			continue
-		}
-		if err := s.applyStagePatch(r, st, op); err != nil {
-			return badRequest("update stage: patchOperations[%d] (%s %s): %s", i, op.Op, op.Path, err.Error())
-		}
-	}
-	st.LastUpdatedDate = time.Now().UTC().Format(time.RFC3339)
-	if err := s.store.PutStage(r.Context(), st); err != nil {
-		return fmt.Errorf("update stage %s: %w", st.StageName, err)
+		return stageError(r, err)
 	}
 	s.changed()
 	return writeJSON(w, http.StatusOK, st)
@@ -175,14 +184,12 @@ func (s *server) applyStagePatch(r *http.Request, st *model.Stage, op PatchOpera
 
 func (s *server) setOffline(offline bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		st, err := s.loadStage(r)
+		st, err := s.store.UpdateStage(r.Context(), r.PathValue("id"), r.PathValue("name"), func(st *model.Stage) error {
+			st.Offline = offline
+			return nil
+		})
 		if err != nil {
-			return err
-		}
-		st.Offline = offline
-		st.LastUpdatedDate = time.Now().UTC().Format(time.RFC3339)
-		if err := s.store.PutStage(r.Context(), st); err != nil {
-			return fmt.Errorf("stage %s: %w", st.StageName, err)
+			return stageError(r, err)
 		}
 		s.changed()
 		return writeJSON(w, http.StatusOK, st)

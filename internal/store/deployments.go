@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"sort"
@@ -169,6 +171,68 @@ func (s *Store) CreateStage(ctx context.Context, st *model.Stage) error {
 // PutStage creates or replaces a stage; its deployment must exist.
 func (s *Store) PutStage(ctx context.Context, st *model.Stage) error {
 	return s.update(ctx, func(tx Tx) error { return s.putStage(tx, st, false) })
+}
+
+// stageUpdateAttempts bounds UpdateStage's retries when other writers keep
+// changing the stage between its read and its write.
+const stageUpdateAttempts = 8
+
+// UpdateStage reads the stage, lets fn change it and writes it back only if
+// nobody changed the stage in between; otherwise it reads again and reruns
+// fn, so two concurrent patches (a stage variable and taking the stage
+// offline, say) cannot lose each other's changes. fn runs outside any
+// transaction, so it may read the store (to check a deployment it points the
+// stage at) and must have no other side effects. An error from fn leaves the
+// stage untouched and is returned as is; a stage that keeps changing under
+// fn gives ErrConflict.
+func (s *Store) UpdateStage(ctx context.Context, apiID, name string, fn func(*model.Stage) error) (*model.Stage, error) {
+	key := stageKey(apiID, name)
+	for range stageUpdateAttempts {
+		var before []byte
+		err := s.view(ctx, func(tx Tx) error {
+			b, err := tx.Get(key)
+			if isNotFound(err) {
+				return notFound("stage", name)
+			}
+			before = b
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		st := new(model.Stage)
+		if err := json.Unmarshal(before, st); err != nil {
+			return nil, fmt.Errorf("stage %q: stored value is not a stage: %w", name, err)
+		}
+		if err := fn(st); err != nil {
+			return nil, err
+		}
+		if st.APIID != apiID || st.StageName != name {
+			return nil, fmt.Errorf("stage %q: an update may not change the api or the stage name", name)
+		}
+		changed := false
+		err = s.update(ctx, func(tx Tx) error {
+			now, err := tx.Get(key)
+			if isNotFound(err) {
+				return notFound("stage", name)
+			}
+			if err != nil {
+				return err
+			}
+			if !bytes.Equal(now, before) {
+				changed = true
+				return nil
+			}
+			return s.putStage(tx, st, false)
+		})
+		if err != nil {
+			return nil, err
+		}
+		if !changed {
+			return st, nil
+		}
+	}
+	return nil, conflict("stage", name, "changed by other writers on every attempt; try again")
 }
 
 // GetStage returns one stage of an API.

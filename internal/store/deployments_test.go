@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ferrygw/ferry/internal/model"
@@ -160,4 +162,82 @@ func TestDeployToStageIsAtomic(t *testing.T) {
 	if keys := keysWithPrefix(allKeys(t, b), "deployment/"); len(keys) != 0 {
 		t.Fatalf("deployment written although the stage write failed: %q", keys)
 	}
+}
+
+// TestUpdateStageConcurrent runs many read-modify-write patches of one stage
+// at once, each setting its own variable and some flipping Offline: every
+// variable must survive, which a plain read-then-PutStage loses.
+func TestUpdateStageConcurrent(t *testing.T) {
+	s, _ := newStore(t)
+	seedAPI(t, s, "aaaaaaaaaa")
+	const writers = 16
+	errs := make(chan error, writers)
+	for i := range writers {
+		go func() {
+			_, err := s.UpdateStage(ctx, "aaaaaaaaaa", "prod", func(st *model.Stage) error {
+				if st.Variables == nil {
+					st.Variables = map[string]string{}
+				}
+				st.Variables[fmt.Sprintf("v%02d", i)] = "set"
+				if i%2 == 0 {
+					st.Offline = true
+				}
+				return nil
+			})
+			errs <- err
+		}()
+	}
+	conflicts := 0
+	for range writers {
+		if err := <-errs; errors.Is(err, store.ErrConflict) {
+			conflicts++
+		} else {
+			must(t, err)
+		}
+	}
+	st, err := s.GetStage(ctx, "aaaaaaaaaa", "prod")
+	must(t, err)
+	if got := len(st.Variables); got != writers-conflicts {
+		t.Fatalf("%d variables stored after %d successful updates: %v", got, writers-conflicts, st.Variables)
+	}
+	if conflicts == writers {
+		t.Fatal("every update gave up with a conflict")
+	}
+	if !st.Offline {
+		t.Error("Offline set by half of the writers was lost")
+	}
+}
+
+func TestUpdateStageErrors(t *testing.T) {
+	s, _ := newStore(t)
+	seedAPI(t, s, "aaaaaaaaaa")
+	_, err := s.UpdateStage(ctx, "aaaaaaaaaa", "nope", func(*model.Stage) error { return nil })
+	wantErr(t, err, store.ErrNotFound, `stage "nope": not found`)
+
+	boom := errors.New("boom")
+	_, err = s.UpdateStage(ctx, "aaaaaaaaaa", "prod", func(st *model.Stage) error {
+		st.Description = "half done"
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("error %v, want fn's", err)
+	}
+	st, err := s.GetStage(ctx, "aaaaaaaaaa", "prod")
+	must(t, err)
+	if st.Description != "" {
+		t.Fatalf("a failed update was stored: %q", st.Description)
+	}
+
+	_, err = s.UpdateStage(ctx, "aaaaaaaaaa", "prod", func(st *model.Stage) error {
+		st.StageName = "other"
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "may not change") {
+		t.Fatalf("renaming through UpdateStage: %v", err)
+	}
+	_, err = s.UpdateStage(ctx, "aaaaaaaaaa", "prod", func(st *model.Stage) error {
+		st.DeploymentID = "missing"
+		return nil
+	})
+	wantErr(t, err, store.ErrNotFound, `deployment "missing": not found`)
 }
