@@ -13,13 +13,15 @@ build:
 run: deps build
 	bash scripts/run.sh
 
-# Installs every tool and server the tests use, then runs vet and all tests (every fuzz target's
-# committed corpus included).
+# Installs every tool and server the tests use, then runs vet, all tests (every fuzz target's
+# committed corpus included) and a short fuzz run of the template engine's parser and renderer.
 test: deps build
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 60m ./...
+	FUZZ_PKGS="./internal/vtl/ ./internal/mappingtemplate/" bash scripts/fuzz-short.sh
 
-# Explores every fuzz target for FUZZ_SECONDS (default 5) each; a finding is written under testdata/fuzz.
+# Explores every fuzz target (or those of FUZZ_PKGS) for FUZZ_SECONDS (default 5) each; a finding
+# is written under the package's testdata/fuzz.
 fuzz:
 	bash scripts/fuzz-short.sh
 

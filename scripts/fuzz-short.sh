@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every native fuzz target for FUZZ_SECONDS (default 5) each, stopping at the first finding.
+# Runs the native fuzz targets of FUZZ_PKGS (package patterns, default ./...)
+# for FUZZ_SECONDS (default 5) each, stopping at the first finding.
 #
 # A real finding is reported by `go test` as "Failing input written to
 # testdata/fuzz/...". Go's fuzzer can also stop with "context deadline
@@ -11,7 +12,7 @@ secs=${FUZZ_SECONDS:-5}
 log=$(mktemp -t ferry-fuzz.XXXXXX)
 trap 'rm -f "$log"' EXIT
 run() { go test -run='^$' -fuzz="^$2\$" -fuzztime="${secs}s" "$1" >"$log" 2>&1; }
-for pkg in $(go list ./...); do
+for pkg in $(go list ${FUZZ_PKGS:-./...}); do
   dir=$(go list -f '{{.Dir}}' "$pkg")
   for fn in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //'); do
     echo "fuzz: $pkg $fn (${secs}s)"
