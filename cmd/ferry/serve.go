@@ -250,14 +250,25 @@ func openMasterKeys(ctx context.Context, cfg *config.Config) (*kvm.MasterKeys, e
 	return kvm.OpenMasterKeys(ctx, kc)
 }
 
-// plainKVM gives templates $kvm.get(map, key) over the global scope's
-// non-encrypted maps; secrets never reach a template.
-func plainKVM(kv *kvm.Service) func(mapName, key string) (string, bool) {
-	return func(mapName, key string) (string, bool) {
+// plainKVM gives a stage's templates $kvm.get(map, key) over non-encrypted
+// maps, looking the entry up in the stage's scope, then the API's, then the
+// global one, as kvm: credentials are; secrets never reach a template. An
+// entry of an encrypted map ends the search unanswered, so a plain entry of
+// the same name in a wider scope cannot stand in for a secret.
+func plainKVM(kv *kvm.Service) func(apiID, stage, mapName, key string) (string, bool) {
+	return func(apiID, stage, mapName, key string) (string, bool) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		v, err := kv.GetPlain(ctx, kvm.ScopeGlobal, mapName, key)
-		return v, err == nil
+		for _, scope := range kvm.LookupScopes(apiID, stage) {
+			v, err := kv.GetPlain(ctx, scope, mapName, key)
+			if err == nil {
+				return v, true
+			}
+			if !errors.Is(err, store.ErrNotFound) {
+				return "", false
+			}
+		}
+		return "", false
 	}
 }
 

@@ -35,16 +35,7 @@ type Where struct {
 	ExternalID string
 }
 
-func (w Where) scopes() []string {
-	var s []string
-	if w.APIID != "" && w.Stage != "" {
-		s = append(s, kvm.StageScope(w.APIID, w.Stage))
-	}
-	if w.APIID != "" {
-		s = append(s, kvm.APIScope(w.APIID))
-	}
-	return append(s, kvm.ScopeGlobal)
-}
+func (w Where) scopes() []string { return kvm.LookupScopes(w.APIID, w.Stage) }
 
 // expiryWindow is how long before expiry assumed-role credentials are
 // refreshed: far enough ahead that a request signed just before the

@@ -18,6 +18,20 @@ func APIScope(apiID string) string { return scopeAPI + apiID }
 // StageScope is the scope of maps that belong to one stage of an API.
 func StageScope(apiID, stage string) string { return scopeStage + apiID + "/" + stage }
 
+// LookupScopes lists the scopes a name used by a stage is looked up in,
+// narrowest first: the stage's own, the API's, then the global one. An
+// empty stage or API id drops the scopes that need it.
+func LookupScopes(apiID, stage string) []string {
+	s := make([]string, 0, 3)
+	if apiID != "" && stage != "" {
+		s = append(s, StageScope(apiID, stage))
+	}
+	if apiID != "" {
+		s = append(s, APIScope(apiID))
+	}
+	return append(s, ScopeGlobal)
+}
+
 // ValidateScope reports what is wrong with a scope name.
 func ValidateScope(scope string) error {
 	switch {

@@ -23,6 +23,7 @@ type Stage struct {
 	name      string
 	vars      map[string]string
 	offline   bool
+	kvm       func(mapName, key string) (string, bool) // $kvm.get for this stage; nil without Options.KVM
 	media     binarymedia.Types
 	maxBody   int64 // the stage's payload limit (see PayloadLimitVariable)
 	router    *router.Router
@@ -85,6 +86,10 @@ func Compile(api *model.API, stage *model.Stage, opt Options) (*Stage, error) {
 		opt:     opt,
 	}
 	s.opt.stage = stage.StageName
+	if get := opt.KVM; get != nil {
+		apiID, name := s.apiID, s.name
+		s.kvm = func(mapName, key string) (string, bool) { return get(apiID, name, mapName, key) }
+	}
 	s.opt.stageModel = stage
 	if s.vars == nil {
 		s.vars = map[string]string{}

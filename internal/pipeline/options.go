@@ -37,8 +37,10 @@ type Options struct {
 	AccountID string
 	// MaxBody bounds a buffered request body; 0 means DefaultMaxBody.
 	MaxBody int64
-	// KVM reads non-encrypted key-value map entries for $kvm in templates; nil disables $kvm.
-	KVM func(mapName, key string) (string, bool)
+	// KVM reads a non-encrypted key-value map entry for $kvm.get in the
+	// templates of the given API's stage (which scopes it searches is its
+	// business); nil disables $kvm.
+	KVM func(apiID, stage, mapName, key string) (string, bool)
 
 	// Guards build the method-request checks that run after routing and
 	// before the body is read, in this order (API Gateway's: resource

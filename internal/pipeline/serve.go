@@ -142,7 +142,7 @@ func (x *exchange) serve(w http.ResponseWriter) {
 	}
 	x.tin = &mappingtemplate.Input{
 		Body: x.vals.Body, Path: x.vals.Path, Query: x.vals.Query, Header: r.Header,
-		StageVariables: s.vars, Context: x.rc, KVM: s.opt.KVM,
+		StageVariables: s.vars, Context: x.rc, KVM: s.kvm,
 	}
 	in := &integrationrequest.Input{
 		Values: &x.vals, HTTPMethod: r.Method, RawQuery: r.URL.RawQuery,
@@ -315,7 +315,7 @@ func (x *exchange) fail(w http.ResponseWriter, err error) {
 		if req.Template == nil {
 			req.Template = &mappingtemplate.Input{
 				Path: x.vals.Path, Query: x.vals.Query, Header: x.r.Header,
-				StageVariables: x.s.vars, KVM: x.s.opt.KVM,
+				StageVariables: x.s.vars, KVM: x.s.kvm,
 			}
 		}
 	}
