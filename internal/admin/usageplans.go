@@ -327,6 +327,9 @@ func (s *server) createUsagePlan(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := &model.UsagePlan{ID: model.NewID(6), Name: in.Name, Description: in.Description,
 		APIStages: in.APIStages, Throttle: in.Throttle, Quota: in.Quota}
+	if p.Quota != nil {
+		p.QuotaStart = quotaStartNow()
+	}
 	if err := s.checkUsagePlan(r.Context(), "create usage plan", p); err != nil {
 		return err
 	}
@@ -346,7 +349,7 @@ func (s *server) checkUsagePlan(ctx context.Context, what string, p *model.Usage
 	if err := checkThrottle(what, "throttle", p.Throttle); err != nil {
 		return err
 	}
-	if _, _, err := usageplan.NewQuota(p.Quota); err != nil {
+	if err := checkPlanQuota(p); err != nil {
 		return badRequest("%s: %v", what, err)
 	}
 	for i, st := range p.APIStages {
@@ -367,6 +370,27 @@ func (s *server) checkUsagePlan(ctx context.Context, what string, p *model.Usage
 		}
 	}
 	return nil
+}
+
+// checkPlanQuota checks a quota that is being set (it has a start) in
+// full. A plan stored before ferry recorded quota starts, whose offset then
+// counted days and may exceed its limit, is only held to what the gateway
+// needs to serve it, so a patch of its name does not fail on an offset the
+// patch did not touch.
+func checkPlanQuota(p *model.UsagePlan) error {
+	if p.QuotaStart != "" {
+		if err := usageplan.CheckQuota(p.Quota); err != nil {
+			return err
+		}
+	}
+	_, _, err := usageplan.NewQuota(p)
+	return err
+}
+
+// quotaStartNow is the moment a quota set now comes into effect, in the
+// form of the model's other dates.
+func quotaStartNow() string {
+	return time.Now().UTC().Format(time.RFC3339)
 }
 
 func checkThrottle(what, where string, t *model.ThrottleSettings) error {

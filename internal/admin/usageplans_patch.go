@@ -20,7 +20,8 @@ import (
 //	  the resource path's slashes escaped as ~1; remove .../throttle/RESOURCE_PATH/METHOD
 //
 // The result is checked as a new plan would be, and a stage added to a plan
-// must not be covered already by another plan of one of its keys.
+// must not be covered already by another plan of one of its keys. A patch
+// that adds or changes the quota records the moment in ferryQuotaStart.
 func (s *server) updateUsagePlan(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		PatchOperations []PatchOperation `json:"patchOperations"`
@@ -41,6 +42,7 @@ func (s *server) updateUsagePlan(w http.ResponseWriter, r *http.Request) error {
 			return badRequest("update usage plan: patchOperations[%d]: %v", i, err)
 		}
 	}
+	setQuotaStart(cur, next)
 	if err := s.checkUsagePlan(r.Context(), "update usage plan", next); err != nil {
 		return err
 	}
@@ -55,6 +57,20 @@ func (s *server) updateUsagePlan(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, p)
+}
+
+// setQuotaStart records when next's quota comes into effect: now when the
+// patch added or changed it, which starts a new initial period (the one
+// its offset applies to); nothing when the quota was removed. A patch that
+// leaves the quota as it was keeps its start, even one that replaced a
+// field with the value it had.
+func setQuotaStart(cur, next *model.UsagePlan) {
+	switch {
+	case next.Quota == nil:
+		next.QuotaStart = ""
+	case cur.Quota == nil || *cur.Quota != *next.Quota:
+		next.QuotaStart = quotaStartNow()
+	}
 }
 
 func clonePlan(p *model.UsagePlan) *model.UsagePlan {

@@ -32,6 +32,16 @@ type UsagePlan struct {
 	Throttle *ThrottleSettings `json:"throttle,omitempty"`
 	// Quota is the plan-wide request budget per key and period.
 	Quota *QuotaSettings `json:"quota,omitempty"`
+	// QuotaStart is when Quota came into effect, in RFC 3339 (UTC): set by
+	// ferry when a plan is created with a quota or a patch adds or changes
+	// it, and cleared with the quota. It marks the initial period, the one
+	// in which Quota.Offset applies. API Gateway keeps this moment to
+	// itself; ferry shows it, under its own prefix like its other fields
+	// API Gateway has no name for, because an answer's unknown fields are
+	// ignored by API Gateway's SDKs and CLI, and a client cannot see why
+	// a key's first period is shorter without it. Empty on plans stored
+	// before ferry recorded it: those have no initial period.
+	QuotaStart string `json:"ferryQuotaStart,omitempty"`
 }
 
 // UsagePlanStage binds a plan to one API stage.
@@ -56,8 +66,16 @@ type ThrottleSettings struct {
 type QuotaSettings struct {
 	// Limit is the number of requests allowed per period.
 	Limit int `json:"limit"`
-	// Offset shifts where each period starts: days after Sunday (0-6) for
-	// WEEK, days after the 1st (0-27) for MONTH, 0 for DAY.
+	// Offset is, as in API Gateway, the number of requests taken off Limit
+	// in the initial period only: the calendar period that contains the
+	// plan's QuotaStart, so a plan that starts mid-month can grant less for
+	// the rest of that month. Every later period has the full Limit. It is
+	// 0 to Limit; Limit itself leaves the initial period with no requests.
+	//
+	// ferry once read Offset as days that moved where each period starts.
+	// A plan stored then has no QuotaStart, hence no initial period: its
+	// offset is kept but has no effect, and its periods are the calendar
+	// ones, until a patch of the quota records a start.
 	Offset int `json:"offset,omitempty"`
 	// Period is DAY, WEEK or MONTH.
 	Period string `json:"period"`

@@ -14,8 +14,10 @@
 //
 // As in API Gateway, a plan's throttle and quota are per key and shared by
 // every stage the plan covers; a per-method override ("/pets/GET") has a
-// bucket of its own per stage. A quota's offset shifts where its periods
-// start (WEEK: days after Sunday; MONTH: days after the 1st), all in UTC.
+// bucket of its own per stage. Quota periods are calendar periods in UTC
+// (a DAY, a WEEK from Sunday, a MONTH from the 1st), and a quota's offset
+// is, as in API Gateway, the number of requests taken off the limit in the
+// initial period: the one in which the plan's quota came into effect.
 // The in-memory Limiter and Counter live as long as the process: a restart
 // forgets spent quotas and recorded usage, which a shared backend keeps.
 //

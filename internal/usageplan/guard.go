@@ -221,13 +221,13 @@ func (g *methodGuard) checkKey(ctx context.Context, r *pipeline.GuardRequest, no
 			}
 		}
 	}
-	q, ok, err := NewQuota(plan.Quota)
+	q, ok, err := NewQuota(plan)
 	if err != nil {
 		return gatewayresponse.Internal(fmt.Errorf("usage plan %s: %w", plan.ID, err))
 	}
 	if ok {
 		start, end := q.Bounds(now)
-		_, taken, err := g.e.counter.Take(ctx, names.quotaKey(start), q.Limit, end)
+		_, taken, err := g.e.counter.Take(ctx, names.quotaKey(start), q.LimitAt(now), end)
 		if err != nil {
 			return fmt.Errorf("usageplan: quota: %w", err)
 		}

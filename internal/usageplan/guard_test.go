@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -340,5 +342,51 @@ func BenchmarkStageThrottle(b *testing.B) {
 		if err := g(context.Background(), gr); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestGuardQuotaOffset: in the week the quota came into effect a key gets
+// the limit less the offset, the next week the full limit, and usage
+// reports remaining by the same rule.
+func TestGuardQuotaOffset(t *testing.T) {
+	plan := &model.UsagePlan{ID: "p1",
+		APIStages:  []model.UsagePlanStage{{APIID: "a1", Stage: "prod"}},
+		Quota:      &model.QuotaSettings{Limit: 5, Period: "WEEK", Offset: 3},
+		QuotaStart: t0.Add(-time.Hour).Format(time.RFC3339), // Sunday 09:00
+	}
+	f := newFixture(t, plan, nil)
+	calls := func(n int) (got []string, retry string) {
+		for range n {
+			g, err := f.call("prod", "secret-value-1")
+			got = append(got, string(errType(err)))
+			retry = g.Header.Get("Retry-After")
+		}
+		return got, retry
+	}
+	first, retry := calls(4)
+	if want := []string{"", "", "QUOTA_EXCEEDED", "QUOTA_EXCEEDED"}; strings.Join(first, ",") != strings.Join(want, ",") {
+		t.Fatalf("initial week: %q, want %q", first, want)
+	}
+	// Sunday 10:00 to the next Sunday 00:00 is 6 days and 14 hours.
+	if retry != "568800" {
+		t.Errorf("Retry-After = %q, want 568800", retry)
+	}
+	// On Saturday the initial week's budget is still spent.
+	f.clk.t = day("2026-11-28T23:59:59Z")
+	if got, _ := calls(1); got[0] != "QUOTA_EXCEEDED" {
+		t.Errorf("Saturday of the initial week: %q", got)
+	}
+	f.clk.t = day("2026-11-29T00:00:00Z")
+	second, _ := calls(6)
+	if want := []string{"", "", "", "", "", "QUOTA_EXCEEDED"}; strings.Join(second, ",") != strings.Join(want, ",") {
+		t.Fatalf("the week after: %q, want %q", second, want)
+	}
+	u, err := f.e.Usage(context.Background(), plan, []string{"k1"}, day("2026-11-21T00:00:00Z"), day("2026-11-29T00:00:00Z"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][2]int64{{0, 5}, {2, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {5, 0}}
+	if d := u.Items["k1"]; len(d) != len(want) || !slices.Equal(d, want) {
+		t.Errorf("usage = %v, want %v", d, want)
 	}
 }

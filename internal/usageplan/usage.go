@@ -10,7 +10,9 @@ import (
 
 // Usage is API Gateway's Usage answer: per key, one [used, remaining] pair
 // per day from StartDate to EndDate. remaining is what the key's quota
-// period has left at the end of that day, and 0 when the plan has no quota.
+// period has left at the end of that day, and 0 when the plan has no quota;
+// in the quota's initial period it is counted from the limit less the
+// offset, as the gateway counts it.
 type Usage struct {
 	// UsagePlanID is the plan.
 	UsagePlanID string `json:"usagePlanId"`
@@ -51,7 +53,7 @@ func ParseUsageRange(startDate, endDate string) (start, end time.Time, err error
 // Usage reports the daily usage of keyIDs under plan from start to end,
 // both days included.
 func (e *Enforcer) Usage(ctx context.Context, plan *model.UsagePlan, keyIDs []string, start, end time.Time) (*Usage, error) {
-	q, hasQuota, err := NewQuota(plan.Quota)
+	q, hasQuota, err := NewQuota(plan)
 	if err != nil {
 		return nil, fmt.Errorf("usage plan %s: %w", plan.ID, err)
 	}
@@ -76,7 +78,7 @@ func (e *Enforcer) Usage(ctx context.Context, plan *model.UsagePlan, keyIDs []st
 					}
 				}
 				spent += used
-				remaining = max(q.Limit-spent, 0)
+				remaining = max(q.LimitAt(d)-spent, 0)
 			}
 			days = append(days, [2]int64{used, remaining})
 		}
