@@ -58,7 +58,7 @@ func runUsagePlanCreate(ctx context.Context, env *cliEnv, args []string) error {
 	burst := fs.Int("burst", 0, "token bucket size per key")
 	quota := fs.Int("quota", 0, "requests per key per --period; 0 for no quota")
 	period := fs.String("period", "", "quota period: DAY, WEEK or MONTH (UTC)")
-	offset := fs.Int("offset", 0, "days the quota period starts after its natural start (WEEK: 0 is Sunday; MONTH: 0 is the 1st)")
+	offset := fs.Int("offset", 0, "requests taken off --quota in the first period only (the one the plan is created in), 0 to --quota")
 	description := fs.String("description", "", "free text")
 	overrides := methodThrottleFlag{}
 	fs.Var(overrides, "method-throttle", "per-method throttle per key, RESOURCE_PATH/METHOD=RATE:BURST; repeatable")
@@ -156,6 +156,10 @@ func runUsagePlanGet(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	th, q := planLimits(p)
 	rows := [][]string{{"id", p.ID}, {"name", p.Name}, {"stages", planStages(p)}, {"throttle", th}, {"quota", q}}
+	if p.Quota != nil {
+		// The offset applies only in the period holding this moment.
+		rows = append(rows, []string{"quota start", orDash(p.QuotaStart)})
+	}
 	for _, st := range p.APIStages {
 		for _, m := range sortedKeys(st.Throttle) {
 			t := st.Throttle[m]
@@ -291,7 +295,7 @@ func runUsagePlanUpdate(ctx context.Context, env *cliEnv, args []string) error {
 	fs.String("burst", "", "token bucket size per key")
 	fs.String("quota", "", "requests per key per period")
 	fs.String("period", "", "quota period: DAY, WEEK or MONTH")
-	fs.String("offset", "", "days the quota period starts after its natural start")
+	fs.String("offset", "", "requests taken off the quota in its first period; a change to the quota starts a new first period")
 	noThrottle := fs.Bool("no-throttle", false, "remove the plan-wide throttle")
 	noQuota := fs.Bool("no-quota", false, "remove the quota")
 	pos, err := parseArgs(fs, args, 1, 1)

@@ -78,6 +78,11 @@ func TestAPIKeyAndUsagePlanCLI(t *testing.T) {
 			t.Errorf("usageplan get lacks %q:\n%s", want, out)
 		}
 	}
+	if _, rest, _ := strings.Cut(out, "quota start"); len(strings.Fields(rest)) == 0 {
+		t.Errorf("usageplan get lacks the quota's start:\n%s", out)
+	} else if at, err := time.Parse(time.RFC3339, strings.Fields(rest)[0]); err != nil || time.Since(at) > time.Minute {
+		t.Errorf("quota start %q: want the plan's creation time (%v)", strings.Fields(rest)[0], err)
+	}
 	if out := c.ok("usageplan", "keys", planID); !strings.Contains(out, keyID) || !strings.Contains(out, "partner") {
 		t.Errorf("usageplan keys:\n%s", out)
 	}
