@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ferrygw/ferry/internal/usageplan"
 )
 
 // keyedAPI is a MOCK API whose GET /items needs an x-api-key and whose
@@ -47,8 +49,9 @@ paths:
 // TestUsagePlans runs keys, a throttle and a quota through the real
 // `ferry serve`: 403 for a missing, wrong or disabled key; a load loop
 // whose accepted rate stays within 10 % of the plan's; a quota that cuts
-// off at exactly its number and still holds after a redeploy; and usage
-// per key read back through the CLI.
+// off at exactly its number and still holds after a redeploy; a quota with
+// an offset that cuts off at exactly limit - offset in its first period;
+// and usage per key read back through the CLI.
 func TestUsagePlans(t *testing.T) {
 	f := startFerry(t, "")
 	spec := keyedAPI(t)
@@ -130,6 +133,67 @@ func TestUsagePlans(t *testing.T) {
 		}
 		if s, err := strconv.Atoi(retry); err != nil || s < 1 || s > 86400 {
 			t.Errorf("Retry-After %q: want the seconds until the end of the UTC day", retry)
+		}
+	})
+
+	t.Run("an offset cuts the first period to limit - offset", func(t *testing.T) {
+		// The first period is this UTC month; a run that would straddle
+		// its end waits for the next one rather than count across it.
+		if now := time.Now().UTC(); now.AddDate(0, 0, 1).Day() == 1 && now.Hour() == 23 && now.Minute() == 59 {
+			time.Sleep(time.Until(now.Truncate(time.Minute).Add(time.Minute + time.Second)))
+		}
+		const limit, offset = 12, 5
+		const value = "started-key-value-0123456789"
+		key := strings.TrimSpace(f.cli("apikey", "create", "started", "--value", value))
+		plan := strings.TrimSpace(f.cli("usageplan", "create", "started", "--api", id, "--stage", "prod",
+			"--quota", strconv.Itoa(limit), "--period", "MONTH", "--offset", strconv.Itoa(offset)))
+		f.cli("usageplan", "add-key", plan, key)
+		var p struct {
+			QuotaStart string `json:"ferryQuotaStart"`
+		}
+		if err := json.Unmarshal([]byte(f.cli("usageplan", "get", plan, "--output", "json")), &p); err != nil {
+			t.Fatal(err)
+		}
+		if at, err := time.Parse(time.RFC3339, p.QuotaStart); err != nil || time.Since(at) > time.Minute {
+			t.Errorf("ferryQuotaStart %q: want the plan's creation time", p.QuotaStart)
+		}
+		// accepted counts 200s until the first 429, and fails on a 200 after it.
+		accepted := func(n int) int {
+			ok, refused := 0, false
+			for i := 0; i < n; i++ {
+				resp, body := f.call("GET", id, "prod", "/items", nil, map[string]string{"x-api-key": value})
+				switch {
+				case resp.StatusCode == 200 && refused:
+					t.Fatalf("call %d was accepted after a refusal", i)
+				case resp.StatusCode == 200:
+					ok++
+				case resp.StatusCode == 429 && strings.Contains(body, "Limit Exceeded"):
+					refused = true
+				default:
+					t.Fatalf("call %d: %d %s", i, resp.StatusCode, body)
+				}
+			}
+			return ok
+		}
+		if got := accepted(limit + 3); got != limit-offset {
+			t.Errorf("%d calls accepted in the first month, want exactly %d - %d = %d", got, limit, offset, limit-offset)
+		}
+		var u struct {
+			Items map[string][][]int `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(f.cli("usageplan", "usage", plan, "--output", "json")), &u); err != nil {
+			t.Fatal(err)
+		}
+		if d := u.Items[key]; len(d) != 1 || d[0][0] != limit-offset || d[0][1] != 0 {
+			t.Errorf("usage = %v, want [[%d 0]]", d, limit-offset)
+		}
+		// A smaller offset starts a new first period, this same month:
+		// the key gets the difference, and no more.
+		f.cli("usageplan", "update", plan, "--offset", "2")
+		// The gateway reads plans through a cache of this lifetime.
+		time.Sleep(usageplan.DefaultCacheTTL + 500*time.Millisecond)
+		if got := accepted(6); got != offset-2 {
+			t.Errorf("%d calls accepted after the offset went from %d to 2, want %d", got, offset, offset-2)
 		}
 	})
 
