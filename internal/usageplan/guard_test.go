@@ -311,9 +311,19 @@ func TestAuthorizerKeySource(t *testing.T) {
 // BenchmarkGuard measures the per-request cost of a key with a throttle
 // and a quota, the cache warm.
 func BenchmarkGuard(b *testing.B) {
+	benchmarkGuard(b, &model.QuotaSettings{Limit: 1 << 30, Period: "MONTH"})
+}
+
+// BenchmarkGuardQuotaOffset is BenchmarkGuard with an offset, which reads
+// the quota's start on every request.
+func BenchmarkGuardQuotaOffset(b *testing.B) {
+	benchmarkGuard(b, &model.QuotaSettings{Limit: 1 << 30, Period: "MONTH", Offset: 1000})
+}
+
+func benchmarkGuard(b *testing.B, q *model.QuotaSettings) {
 	f := newFixture(b, &model.UsagePlan{ID: "p1", APIStages: []model.UsagePlanStage{{APIID: "a1", Stage: "prod"}},
 		Throttle: &model.ThrottleSettings{RateLimit: 1e9, BurstLimit: 1e9},
-		Quota:    &model.QuotaSettings{Limit: 1 << 30, Period: "MONTH"}}, nil)
+		Quota:    q, QuotaStart: t0.Format(time.RFC3339)}, nil)
 	r, _ := http.NewRequest("GET", "http://gw/pets", nil)
 	r.Header.Set("x-api-key", "secret-value-1")
 	gr := &pipeline.GuardRequest{HTTP: r, APIID: "a1", Stage: "prod", Context: &reqctx.Context{}, Header: http.Header{}}
