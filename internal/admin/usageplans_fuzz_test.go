@@ -15,6 +15,7 @@ func FuzzPatchUsagePlan(f *testing.F) {
 	f.Add("remove", "/apiStages/a1:prod/throttle/~1pets/GET", "")
 	f.Add("add", "/apiStages", "a1:dev")
 	f.Add("replace", "/quota/period", "week")
+	f.Add("replace", "/quota/offset", "-3")
 	f.Add("replace", "/apiStages/:/throttle//", "")
 	f.Fuzz(func(t *testing.T, op, path, value string) {
 		orig := &model.UsagePlan{ID: "p", Name: "n", Throttle: &model.ThrottleSettings{RateLimit: 1, BurstLimit: 1},
