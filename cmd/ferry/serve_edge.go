@@ -61,6 +61,7 @@ func newEdge(cfg *config.Config, accountID string, log *slog.Logger) (*edge, err
 			ReadHeaderTimeout: cfg.Limits.ReadHeaderTimeout,
 			ReadTimeout:       cfg.Limits.ReadTimeout,
 			WriteTimeout:      cfg.Limits.WriteTimeout,
+			MinBodyRate:       cfg.Limits.MinBodyRate,
 			IdleTimeout:       cfg.Limits.IdleTimeout,
 			MaxURLBytes:       cfg.Limits.MaxURLBytes,
 			ConnRate:          cfg.Limits.ConnRate,

@@ -133,14 +133,30 @@ type Limits struct {
 	MaxBodyBytes int64 `yaml:"maxBodyBytes"`
 	// MaxHeaderBytes is the largest request head (request line and headers).
 	MaxHeaderBytes int `yaml:"maxHeaderBytes"`
-	// ReadHeaderTimeout bounds reading the request head.
+	// ReadHeaderTimeout bounds reading the request head (and the TLS
+	// handshake). 0: ReadTimeout stands in.
 	ReadHeaderTimeout time.Duration `yaml:"readHeaderTimeout"`
-	// ReadTimeout bounds reading the whole request, body included.
+	// ReadTimeout bounds each wait for the request body: a client that
+	// sends no body byte for this long is cut off with 408. Only time spent
+	// waiting for the client counts, so a body that arrives within
+	// ReadTimeout is always accepted, and a larger one may take as long as
+	// it keeps MinBodyRate. 0: no bound.
 	ReadTimeout time.Duration `yaml:"readTimeout"`
-	// WriteTimeout bounds the time from the end of the request head to the
-	// end of the response; keep it above the longest integration timeout (29s).
+	// WriteTimeout bounds the time from the end of the request (its head,
+	// or its body once read) to the first byte of the response, which
+	// includes waiting for the backend, and then each wait for the client
+	// to take the response: a client that takes nothing for this long, or
+	// less than MinBodyRate on average, is cut off. A streaming backend's
+	// pauses do not count. Keep it above the longest integration timeout
+	// (29s). 0: no bound.
 	WriteTimeout time.Duration `yaml:"writeTimeout"`
-	// IdleTimeout closes keep-alive connections idle this long.
+	// MinBodyRate is the least average rate, in bytes per second, at which
+	// a client must send its request body and take the response, once
+	// ReadTimeout (WriteTimeout) of waiting on it has passed; only time
+	// spent waiting on the client counts. 0 turns the rate check off.
+	MinBodyRate int64 `yaml:"minBodyRate"`
+	// IdleTimeout closes keep-alive connections idle this long. 0:
+	// ReadTimeout stands in.
 	IdleTimeout time.Duration `yaml:"idleTimeout"`
 	// MaxURLBytes is the longest request target (path and query) accepted;
 	// longer ones get 414.
@@ -163,6 +179,7 @@ const (
 	DefaultReadHeaderTimeout = 10 * time.Second
 	DefaultReadTimeout       = 60 * time.Second
 	DefaultWriteTimeout      = 60 * time.Second
+	DefaultMinBodyRate       = 1024
 	DefaultIdleTimeout       = 120 * time.Second
 	DefaultMaxURLBytes       = 8192
 )
@@ -184,6 +201,7 @@ func Default() *Config {
 			ReadHeaderTimeout: DefaultReadHeaderTimeout,
 			ReadTimeout:       DefaultReadTimeout,
 			WriteTimeout:      DefaultWriteTimeout,
+			MinBodyRate:       DefaultMinBodyRate,
 			IdleTimeout:       DefaultIdleTimeout,
 			MaxURLBytes:       DefaultMaxURLBytes,
 		},

@@ -75,6 +75,15 @@ var EnvVars = []EnvVar{
 			c.Limits.MaxBodyBytes = n
 			return nil
 		}},
+	{"FERRY_LIMITS_MIN_BODY_RATE", "limits.minBodyRate", "least average body rate of a client, in bytes per second; 0 turns the check off",
+		func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return fmt.Errorf("%q is not a whole number of bytes per second", v)
+			}
+			c.Limits.MinBodyRate = n
+			return nil
+		}},
 }
 
 func setDuration(d *time.Duration, v string) error {

@@ -52,9 +52,9 @@ func TestApplyEnv(t *testing.T) {
 			}
 			return nil
 		}},
-		{"durations and sizes", map[string]string{"FERRY_DRAIN_TIMEOUT": "2m", "FERRY_MAX_BODY_BYTES": "1024"}, func(c *Config) error {
-			if c.DrainTimeout != 2*time.Minute || c.Limits.MaxBodyBytes != 1024 {
-				return fmt.Errorf("got %v %d", c.DrainTimeout, c.Limits.MaxBodyBytes)
+		{"durations and sizes", map[string]string{"FERRY_DRAIN_TIMEOUT": "2m", "FERRY_MAX_BODY_BYTES": "1024", "FERRY_LIMITS_MIN_BODY_RATE": "0"}, func(c *Config) error {
+			if c.DrainTimeout != 2*time.Minute || c.Limits.MaxBodyBytes != 1024 || c.Limits.MinBodyRate != 0 {
+				return fmt.Errorf("got %v %d %d", c.DrainTimeout, c.Limits.MaxBodyBytes, c.Limits.MinBodyRate)
 			}
 			return nil
 		}},
@@ -97,9 +97,10 @@ func TestApplyEnv(t *testing.T) {
 
 func TestApplyEnvErrors(t *testing.T) {
 	cfg := Default()
-	err := cfg.ApplyEnv(env(map[string]string{"FERRY_DRAIN_TIMEOUT": "25", "FERRY_MAX_BODY_BYTES": "10MB"}))
+	err := cfg.ApplyEnv(env(map[string]string{"FERRY_DRAIN_TIMEOUT": "25", "FERRY_MAX_BODY_BYTES": "10MB", "FERRY_LIMITS_MIN_BODY_RATE": "1k"}))
 	want := "FERRY_DRAIN_TIMEOUT: \"25\" is not a duration such as 25s or 1m30s\n" +
-		"FERRY_MAX_BODY_BYTES: \"10MB\" is not a whole number of bytes"
+		"FERRY_MAX_BODY_BYTES: \"10MB\" is not a whole number of bytes\n" +
+		"FERRY_LIMITS_MIN_BODY_RATE: \"1k\" is not a whole number of bytes per second"
 	if err == nil || err.Error() != want {
 		t.Fatalf("error\n got %v\nwant %s", err, want)
 	}
@@ -156,6 +157,9 @@ func TestValidate(t *testing.T) {
 		{"client CA alone", func(c *Config) { c.TLS.ClientCA = "ca.pem" }, "tls.clientCA: set without a certificate; mutual TLS needs tls.cert and tls.key"},
 		{"limits", func(c *Config) { c.Limits.MaxBodyBytes = 0; c.Limits.IdleTimeout = -time.Second; c.DataDir = "" },
 			"dataDir: empty; ferry needs a directory for its database and keys\nlimits.maxBodyBytes: 0; want a positive number of bytes\nlimits.idleTimeout: negative"},
+		{"negative body rate", func(c *Config) { c.Limits.MinBodyRate = -1 },
+			"limits.minBodyRate: -1; want bytes per second, or 0 to turn the rate check off"},
+		{"body rate off", func(c *Config) { c.Limits.MinBodyRate = 0 }, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

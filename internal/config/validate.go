@@ -70,6 +70,9 @@ func (c *Config) Validate() error {
 	if c.Limits.MaxURLBytes <= 0 {
 		bad("limits.maxURLBytes", "%d; want a positive number of bytes", c.Limits.MaxURLBytes)
 	}
+	if c.Limits.MinBodyRate < 0 {
+		bad("limits.minBodyRate", "%d; want bytes per second, or 0 to turn the rate check off", c.Limits.MinBodyRate)
+	}
 	if c.Limits.ConnRate < 0 || c.Limits.ConnBurst < 0 {
 		bad("limits.connRate", "negative rate or burst")
 	}

@@ -1,6 +1,7 @@
 package listener
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"log"
@@ -27,10 +28,24 @@ type Limits struct {
 	// ReadHeaderTimeout bounds reading the request head, and the TLS
 	// handshake: a client that trickles its headers is cut off here.
 	ReadHeaderTimeout time.Duration
-	// ReadTimeout bounds reading the whole request.
+	// ReadTimeout bounds each wait for the request body: a client that
+	// sends no body byte for this long is cut off with 408. Only time
+	// ferry spends waiting for the client counts, so a body that arrives
+	// within ReadTimeout is always read and a large one may take as long
+	// as it keeps moving (see MinBodyRate). It is also the fallback of
+	// ReadHeaderTimeout and IdleTimeout when those are zero. Zero: no bound.
 	ReadTimeout time.Duration
-	// WriteTimeout bounds the time from the end of the head to the end of the answer.
+	// WriteTimeout bounds the time from the end of the request (its head,
+	// or its body once read) to the first byte of the answer, and then
+	// each wait for the client to take the answer: a client that takes
+	// nothing for this long is cut off. Pauses of a streaming backend do
+	// not count. Zero: no bound.
 	WriteTimeout time.Duration
+	// MinBodyRate is the least average rate, in bytes per second, at
+	// which a client must send its body and take the answer once it has
+	// been waited on for ReadTimeout (WriteTimeout); a slower one is cut
+	// off. Zero turns the rate check off, leaving the per-wait bounds.
+	MinBodyRate int64
 	// IdleTimeout closes keep-alive connections idle this long.
 	IdleTimeout time.Duration
 	// ConnRate is the sustained requests per second one connection may
@@ -48,21 +63,29 @@ var noAPI *gatewayresponse.Set
 type connLimiterKey struct{}
 
 // NewServer wraps h with the limits that need a handler (URL length, rate
-// per connection) and returns a server with the rest set. TLS, when wanted,
-// comes from the listener (see Listen), not from the server.
+// per connection, per-request deadlines) and returns a server with the rest
+// set. TLS, when wanted, comes from the listener (see Listen), not from the
+// server.
+//
+// The server's own ReadTimeout and WriteTimeout stay zero: they would bound
+// whole transfers and cut large ones on slow links. ReadTimeout and
+// WriteTimeout of l are per-wait deadlines set on each request instead.
 func NewServer(h http.Handler, l Limits, errorLog *log.Logger) *http.Server {
 	maxURL := l.MaxURLBytes
 	if maxURL <= 0 {
 		maxURL = DefaultMaxURLBytes
 	}
 	srv := &http.Server{
-		Handler:           limitHandler(h, maxURL),
-		MaxHeaderBytes:    l.MaxHeaderBytes,
-		ReadHeaderTimeout: l.ReadHeaderTimeout,
-		ReadTimeout:       l.ReadTimeout,
-		WriteTimeout:      l.WriteTimeout,
-		IdleTimeout:       l.IdleTimeout,
+		Handler:        paceHandler(limitHandler(h, maxURL), l),
+		MaxHeaderBytes: l.MaxHeaderBytes,
+		// net/http falls back on ReadTimeout for these two; keep that
+		// now that ReadTimeout is no longer the server's.
+		ReadHeaderTimeout: cmp.Or(l.ReadHeaderTimeout, l.ReadTimeout),
+		IdleTimeout:       cmp.Or(l.IdleTimeout, l.ReadTimeout),
 		ErrorLog:          errorLog,
+	}
+	if l.WriteTimeout > 0 {
+		srv.ConnState = boundServerWrites(l.WriteTimeout)
 	}
 	if l.ConnRate > 0 {
 		burst := l.ConnBurst
@@ -95,6 +118,25 @@ func limitHandler(next http.Handler, maxURL int) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// boundServerWrites gives an HTTP/1 connection a write deadline once a
+// request's head has been read, as the server's WriteTimeout did, so that
+// what the server answers by itself to a bad head (431, 400) cannot block
+// forever on a client that reads nothing. HTTP/2 connections are skipped:
+// their deadlines are per stream, and one on the connection would cut
+// every stream on it. Unencrypted HTTP/2 is not enabled on this server, so
+// a plain connection is HTTP/1.
+func boundServerWrites(d time.Duration) func(net.Conn, http.ConnState) {
+	return func(c net.Conn, s http.ConnState) {
+		if s != http.StateActive {
+			return
+		}
+		if tc, ok := c.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
+			return
+		}
+		_ = c.SetWriteDeadline(time.Now().Add(d))
+	}
 }
 
 // Listen opens addr, with TLS from certs when certs is non-nil.
