@@ -65,6 +65,14 @@ paths:
         httpMethod: ANY
         uri: http://%s/{proxy}
         requestParameters: {integration.request.path.proxy: method.request.path.proxy}
+  /buffered:
+    post:
+      responses: {"200": {description: ok}}
+      x-amazon-apigateway-integration:
+        type: mock
+        passthroughBehavior: WHEN_NO_TEMPLATES
+        requestTemplates: {application/json: '{"statusCode": 200, "size": "$util.escapeJavaScript($input.body).length()"}'}
+        responses: {default: {statusCode: "200"}}
 `
 
 // TestLimitsLongTransfersPassStallsAreCut runs ferry serve with readTimeout
@@ -96,7 +104,7 @@ func TestLimitsLongTransfersPassStallsAreCut(t *testing.T) {
 		t.Logf("%d bytes streamed over %v through readTimeout and writeTimeout of 1s", len(body), took.Round(time.Millisecond))
 	})
 
-	upload := func(t *testing.T, pieces int, size int, pause time.Duration) (*http.Response, string, time.Duration) {
+	upload := func(t *testing.T, path string, pieces int, size int, pause time.Duration) (*http.Response, string, time.Duration) {
 		pr, pw := io.Pipe()
 		go func() {
 			piece := []byte(strings.Repeat("u", size))
@@ -110,11 +118,12 @@ func TestLimitsLongTransfersPassStallsAreCut(t *testing.T) {
 		}()
 		defer pr.Close()
 		start := time.Now()
-		url := fmt.Sprintf("%s/restapis/%s/prod/_user_request_/upload", f.Data, id)
+		url := fmt.Sprintf("%s/restapis/%s/prod/_user_request_%s", f.Data, id, path)
 		req, err := http.NewRequest("POST", url, pr)
 		if err != nil {
 			t.Fatal(err)
 		}
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
 		if err != nil {
 			return nil, err.Error(), time.Since(start)
@@ -125,7 +134,7 @@ func TestLimitsLongTransfersPassStallsAreCut(t *testing.T) {
 	}
 
 	t.Run("a 3s trickled upload", func(t *testing.T) {
-		resp, body, took := upload(t, 15, 4096, every)
+		resp, body, took := upload(t, "/upload", 15, 4096, every)
 		if resp == nil || resp.StatusCode != 200 || body != "received "+strconv.Itoa(15*4096) {
 			t.Fatalf("upload: %v %q", resp, body)
 		}
@@ -135,8 +144,16 @@ func TestLimitsLongTransfersPassStallsAreCut(t *testing.T) {
 		t.Logf("%d bytes uploaded over %v through readTimeout of 1s", 15*4096, took.Round(time.Millisecond))
 	})
 
-	t.Run("an upload that stalls", func(t *testing.T) {
-		resp, body, took := upload(t, 2, 4096, 5*time.Second)
+	t.Run("a stalled body that ferry reads itself", func(t *testing.T) {
+		resp, body, took := upload(t, "/buffered", 2, 1024, 5*time.Second)
+		if resp == nil || resp.StatusCode != http.StatusRequestTimeout || took > 4*time.Second {
+			t.Fatalf("answered %v %q after %v, want 408 after about readTimeout (1s)", resp, body, took)
+		}
+		t.Logf("stalled body refused after %v: %s %s", took.Round(time.Millisecond), resp.Status, body)
+	})
+
+	t.Run("a streamed upload that stalls", func(t *testing.T) {
+		resp, body, took := upload(t, "/upload", 2, 4096, 5*time.Second)
 		if resp == nil || resp.StatusCode < 400 {
 			t.Fatalf("a stalled upload was answered %v %q, want an error status", resp, body)
 		}
