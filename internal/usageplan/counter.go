@@ -28,11 +28,21 @@ type MemoryCounter struct {
 	mu     sync.Mutex
 	counts map[string]*memCount
 	swept  time.Time
+
+	// track makes the counter remember what changed for DurableCounter:
+	// changed holds each counter whose count moved since the last flush
+	// (once, by its dirty flag), gone the names swept as expired. Off,
+	// neither grows.
+	track   bool
+	changed []*memCount
+	gone    []string
 }
 
 type memCount struct {
+	name     string
 	n        int64
 	expireAt time.Time
+	dirty    bool
 }
 
 var _ Counter = (*MemoryCounter)(nil)
@@ -53,20 +63,37 @@ func (c *MemoryCounter) now() time.Time {
 func (c *MemoryCounter) entry(key string, expireAt time.Time) *memCount {
 	now := c.now()
 	if now.Sub(c.swept) > time.Minute {
-		c.swept = now
-		for k, e := range c.counts {
-			if !now.Before(e.expireAt) {
-				delete(c.counts, k)
-			}
-		}
+		c.sweep(now)
 	}
 	e, ok := c.counts[key]
 	if !ok || !now.Before(e.expireAt) {
-		e = &memCount{}
+		e = &memCount{name: key}
 		c.counts[key] = e
 	}
 	e.expireAt = expireAt
 	return e
+}
+
+// sweep forgets expired counters; callers hold mu.
+func (c *MemoryCounter) sweep(now time.Time) {
+	c.swept = now
+	for k, e := range c.counts {
+		if !now.Before(e.expireAt) {
+			delete(c.counts, k)
+			if c.track {
+				c.gone = append(c.gone, k)
+			}
+		}
+	}
+}
+
+// mark notes that e changed; callers hold mu. It costs one branch when
+// tracking is off and one append per counter and flush when it is on.
+func (c *MemoryCounter) mark(e *memCount) {
+	if c.track && !e.dirty {
+		e.dirty = true
+		c.changed = append(c.changed, e)
+	}
 }
 
 // Take implements Counter.
@@ -78,6 +105,7 @@ func (c *MemoryCounter) Take(_ context.Context, key string, limit int64, expireA
 		return e.n, false, nil
 	}
 	e.n++
+	c.mark(e)
 	return e.n, true, nil
 }
 
@@ -87,6 +115,9 @@ func (c *MemoryCounter) Add(_ context.Context, key string, n int64, expireAt tim
 	defer c.mu.Unlock()
 	e := c.entry(key, expireAt)
 	e.n += n
+	if n != 0 {
+		c.mark(e)
+	}
 	return e.n, nil
 }
 

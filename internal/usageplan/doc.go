@@ -18,11 +18,15 @@
 // (a DAY, a WEEK from Sunday, a MONTH from the 1st), and a quota's offset
 // is, as in API Gateway, the number of requests taken off the limit in the
 // initial period: the one in which the plan's quota came into effect.
-// The in-memory Limiter and Counter live as long as the process: a restart
-// forgets spent quotas and recorded usage, which a shared backend keeps.
+// The in-memory Limiter and Counter live as long as the process. A
+// DurableCounter counts in memory too, but writes the counts that changed
+// to the store's usage/ records every flush interval and on shutdown, and
+// loads them at start, so a restart keeps spent quotas and recorded usage
+// (a crash loses at most one interval). Token buckets stay in memory.
 //
 // Keys and plans come from the store through a short cache (Keys), so a
 // request does not read SQLite each time and a disabled or deleted key
-// stops working within the cache's TTL. The package never writes to the
-// store and never logs or returns a key's value.
+// stops working within the cache's TTL. The only records the package
+// writes are a DurableCounter's counts, never on a request's path, and it
+// never logs or returns a key's value.
 package usageplan
