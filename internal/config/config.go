@@ -42,6 +42,17 @@ type Config struct {
 	DrainTimeout time.Duration `yaml:"drainTimeout"`
 	// Limits bounds what one client can make the gateway hold.
 	Limits Limits `yaml:"limits"`
+	// UsagePlans configures how usage-plan quota counts are kept.
+	UsagePlans UsagePlansConfig `yaml:"usagePlans"`
+}
+
+// UsagePlansConfig configures how usage-plan quota and usage counts are kept.
+type UsagePlansConfig struct {
+	// FlushInterval is how often the quota and usage counts that changed
+	// are written to the database, so that a restart keeps them; they are
+	// also written on shutdown. A crash loses at most this interval's
+	// counts. Shorter costs more writes; requests never wait for them.
+	FlushInterval time.Duration `yaml:"flushInterval"`
 }
 
 // StoreConfig selects the control-plane database.
@@ -182,6 +193,15 @@ const (
 	DefaultMinBodyRate       = 1024
 	DefaultIdleTimeout       = 120 * time.Second
 	DefaultMaxURLBytes       = 8192
+	DefaultFlushInterval     = 5 * time.Second
+)
+
+// Bounds of UsagePlans.FlushInterval: more often than MinFlushInterval
+// the database writes would rival the traffic they count, and past
+// MaxFlushInterval a crash would lose more than an hour of counts.
+const (
+	MinFlushInterval = 100 * time.Millisecond
+	MaxFlushInterval = time.Hour
 )
 
 // SQLiteFile is the database's file name inside DataDir.
@@ -205,6 +225,7 @@ func Default() *Config {
 			IdleTimeout:       DefaultIdleTimeout,
 			MaxURLBytes:       DefaultMaxURLBytes,
 		},
+		UsagePlans: UsagePlansConfig{FlushInterval: DefaultFlushInterval},
 	}
 }
 

@@ -39,6 +39,7 @@ func TestDefaults(t *testing.T) {
 		{"drainTimeout", d.DrainTimeout, 25 * time.Second},
 		{"limits.maxBodyBytes", d.Limits.MaxBodyBytes, int64(10485760)},
 		{"limits.minBodyRate", d.Limits.MinBodyRate, int64(1024)},
+		{"usagePlans.flushInterval", d.UsagePlans.FlushInterval, 5 * time.Second},
 		{"log.format", d.Log.Format, "text"},
 		{"log.level", d.Log.Level, "info"},
 		{"sqlite path", d.SQLitePath(), filepath.Join("ferry-data", "ferry.db")},
@@ -99,7 +100,7 @@ func TestParseErrors(t *testing.T) {
 		name, src, want string
 	}{
 		{"unknown top-level field", "listen: 127.0.0.1:1\nlistn: x\n",
-			`ferry.yaml:2:1: unknown field "listn" at the top level (known: listen, adminListen, dataDir, store, adminTokens, masterKey, log, aws, tls, trustedProxies, drainTimeout, limits)`},
+			`ferry.yaml:2:1: unknown field "listn" at the top level (known: listen, adminListen, dataDir, store, adminTokens, masterKey, log, aws, tls, trustedProxies, drainTimeout, limits, usagePlans)`},
 		{"unknown nested field", "limits:\n  maxBodyBytes: 10\n  maxBody: 5\n",
 			`ferry.yaml:3:3: unknown field "maxBody" in limits (known: maxBodyBytes, maxHeaderBytes, readHeaderTimeout, readTimeout, writeTimeout, minBodyRate, idleTimeout, maxURLBytes, connRate, connBurst)`},
 		{"unknown field in a list item", "aws:\n  roles:\n    - arn: arn:aws:iam::123456789012:role/x\n      externalID: e\n",
@@ -121,7 +122,7 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate field", "log:\n  level: info\n  level: debug\n", `ferry.yaml:3:3: log.level: set twice (first at line 2)`},
 		{"duplicate map key", "aws:\n  endpoints:\n    s3: http://a\n    s3: http://b\n", `ferry.yaml:4:5: aws.endpoints.s3: set twice`},
 		{"secret not echoed", "adminTokens:\n  - name: x\n    token: {v: hunter2}\n", `ferry.yaml:3:12: adminTokens[0].token: want a single value, got a mapping`},
-		{"merge key", "base: &b {format: json}\n", `ferry.yaml:1:1: unknown field "base" at the top level (known: listen, adminListen, dataDir, store, adminTokens, masterKey, log, aws, tls, trustedProxies, drainTimeout, limits)`},
+		{"merge key", "base: &b {format: json}\n", `ferry.yaml:1:1: unknown field "base" at the top level (known: listen, adminListen, dataDir, store, adminTokens, masterKey, log, aws, tls, trustedProxies, drainTimeout, limits, usagePlans)`},
 		{"merge key inside", "log:\n  <<: {format: json}\n", `ferry.yaml:2:3: log: merge keys (<<) are not supported; repeat the fields`},
 		{"two documents", "listen: a:1\n---\nlisten: b:2\n", `ferry.yaml:2:1: more than one YAML document; ferry reads one`},
 		{"syntax error", "log:\n  format: json\n  level: a: b\n", `ferry.yaml:3: mapping values are not allowed in this context`},

@@ -47,7 +47,7 @@ func TestREADMEDocumentsEverything(t *testing.T) {
 		t.Fatalf("only %d field paths found; the walk is broken", len(paths))
 	}
 	for _, p := range paths {
-		if p == "store" || p == "masterKey" || p == "log" || p == "aws" || p == "limits" || p == "tls" {
+		if p == "store" || p == "masterKey" || p == "log" || p == "aws" || p == "limits" || p == "tls" || p == "usagePlans" {
 			continue // sections; their fields are listed
 		}
 		if !strings.Contains(section, "| `"+p+"` |") {
@@ -73,7 +73,7 @@ func TestExampleFile(t *testing.T) {
 	}
 	want := Default()
 	if cfg.Listen != want.Listen || cfg.AdminListen != want.AdminListen || cfg.Limits != want.Limits ||
-		cfg.DrainTimeout != want.DrainTimeout || cfg.Log != want.Log {
+		cfg.DrainTimeout != want.DrainTimeout || cfg.Log != want.Log || cfg.UsagePlans != want.UsagePlans {
 		t.Fatalf("the example's values differ from the defaults it documents:\n got %+v\nwant %+v", cfg, want)
 	}
 	if !strings.HasSuffix(cfg.DataDir, filepath.Join("examples", "ferry-data")) {

@@ -84,6 +84,8 @@ var EnvVars = []EnvVar{
 			c.Limits.MinBodyRate = n
 			return nil
 		}},
+	{"FERRY_USAGE_PLANS_FLUSH_INTERVAL", "usagePlans.flushInterval", "how often changed quota counts are written to the database, a duration such as 5s",
+		func(c *Config, v string) error { return setDuration(&c.UsagePlans.FlushInterval, v) }},
 }
 
 func setDuration(d *time.Duration, v string) error {

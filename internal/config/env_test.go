@@ -52,9 +52,10 @@ func TestApplyEnv(t *testing.T) {
 			}
 			return nil
 		}},
-		{"durations and sizes", map[string]string{"FERRY_DRAIN_TIMEOUT": "2m", "FERRY_MAX_BODY_BYTES": "1024", "FERRY_LIMITS_MIN_BODY_RATE": "0"}, func(c *Config) error {
-			if c.DrainTimeout != 2*time.Minute || c.Limits.MaxBodyBytes != 1024 || c.Limits.MinBodyRate != 0 {
-				return fmt.Errorf("got %v %d %d", c.DrainTimeout, c.Limits.MaxBodyBytes, c.Limits.MinBodyRate)
+		{"durations and sizes", map[string]string{"FERRY_DRAIN_TIMEOUT": "2m", "FERRY_MAX_BODY_BYTES": "1024", "FERRY_LIMITS_MIN_BODY_RATE": "0",
+			"FERRY_USAGE_PLANS_FLUSH_INTERVAL": "750ms"}, func(c *Config) error {
+			if c.DrainTimeout != 2*time.Minute || c.Limits.MaxBodyBytes != 1024 || c.Limits.MinBodyRate != 0 || c.UsagePlans.FlushInterval != 750*time.Millisecond {
+				return fmt.Errorf("got %v %d %d %v", c.DrainTimeout, c.Limits.MaxBodyBytes, c.Limits.MinBodyRate, c.UsagePlans.FlushInterval)
 			}
 			return nil
 		}},
@@ -97,10 +98,12 @@ func TestApplyEnv(t *testing.T) {
 
 func TestApplyEnvErrors(t *testing.T) {
 	cfg := Default()
-	err := cfg.ApplyEnv(env(map[string]string{"FERRY_DRAIN_TIMEOUT": "25", "FERRY_MAX_BODY_BYTES": "10MB", "FERRY_LIMITS_MIN_BODY_RATE": "1k"}))
+	err := cfg.ApplyEnv(env(map[string]string{"FERRY_DRAIN_TIMEOUT": "25", "FERRY_MAX_BODY_BYTES": "10MB", "FERRY_LIMITS_MIN_BODY_RATE": "1k",
+		"FERRY_USAGE_PLANS_FLUSH_INTERVAL": "5"}))
 	want := "FERRY_DRAIN_TIMEOUT: \"25\" is not a duration such as 25s or 1m30s\n" +
 		"FERRY_MAX_BODY_BYTES: \"10MB\" is not a whole number of bytes\n" +
-		"FERRY_LIMITS_MIN_BODY_RATE: \"1k\" is not a whole number of bytes per second"
+		"FERRY_LIMITS_MIN_BODY_RATE: \"1k\" is not a whole number of bytes per second\n" +
+		"FERRY_USAGE_PLANS_FLUSH_INTERVAL: \"5\" is not a duration such as 25s or 1m30s"
 	if err == nil || err.Error() != want {
 		t.Fatalf("error\n got %v\nwant %s", err, want)
 	}
@@ -139,6 +142,13 @@ func TestValidate(t *testing.T) {
 			`adminTokens[1].name: "a" is also the name of adminTokens[0]` + "\n" +
 			"adminTokens[1]: set token or tokenFile\n" +
 			"adminTokens[1].scopes: empty; give at least one of read, write, secrets"},
+		{"flush interval too short", func(c *Config) { c.UsagePlans.FlushInterval = 10 * time.Millisecond },
+			"usagePlans.flushInterval: 10ms; want a duration from 100ms to 1h0m0s"},
+		{"flush interval unset", func(c *Config) { c.UsagePlans.FlushInterval = 0 },
+			"usagePlans.flushInterval: 0s; want a duration from 100ms to 1h0m0s"},
+		{"flush interval too long", func(c *Config) { c.UsagePlans.FlushInterval = 2 * time.Hour },
+			"usagePlans.flushInterval: 2h0m0s; want a duration from 100ms to 1h0m0s"},
+		{"flush interval at the bounds", func(c *Config) { c.UsagePlans.FlushInterval = 100 * time.Millisecond }, ""},
 		{"good master key", func(c *Config) { c.MasterKey.EnvKeys = validKey + "," + validKey }, ""},
 		{"bad master key", func(c *Config) { c.MasterKey.EnvKeys = validKey + ",c2hvcnQ=" },
 			"masterKey (FERRY_MASTER_KEY): key 2 of 2 is not the base64 of 32 bytes (make one with: head -c 32 /dev/urandom | base64)"},

@@ -89,6 +89,9 @@ func (c *Config) Validate() error {
 			bad(t.field, "negative")
 		}
 	}
+	if fi := c.UsagePlans.FlushInterval; fi < MinFlushInterval || fi > MaxFlushInterval {
+		bad("usagePlans.flushInterval", "%s; want a duration from %s to %s", fi, MinFlushInterval, MaxFlushInterval)
+	}
 	return errors.Join(errs...)
 }
 
