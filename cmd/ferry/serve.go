@@ -154,7 +154,14 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 	}
 	popts.Guards = append(popts.Guards, auths.Guard)
 	// API keys and throttles come after authorizers, which may supply the key.
-	usage, err := usageplan.New(usageplan.Config{Store: st})
+	// Quota and usage counts are kept in memory and written to the store
+	// every flush interval and on shutdown, so a restart keeps them.
+	counts, err := usageplan.OpenDurableCounter(ctx, usageplan.DurableConfig{Store: st,
+		FlushInterval: cfg.UsagePlans.FlushInterval, Logger: log})
+	if err != nil {
+		return fmt.Errorf("ferry serve: %w", err)
+	}
+	usage, err := usageplan.New(usageplan.Config{Store: st, Counter: counts})
 	if err != nil {
 		return fmt.Errorf("ferry serve: %w", err)
 	}
@@ -200,6 +207,7 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 	runCtx, stopRun := context.WithCancel(context.Background())
 	defer stopRun()
 	go gw.Run(runCtx)
+	go counts.Run(runCtx)
 	if edge.certs != nil {
 		go edge.certs.Watch(runCtx, time.Second)
 	}
@@ -221,11 +229,22 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 	defer cancel()
 	shutdownErr := errors.Join(dataSrv.Shutdown(drainCtx), adminSrv.Shutdown(drainCtx))
 	stopRun()
+	// The drained requests are counted: write their counts before the
+	// store closes.
+	flushCtx, cancelFlush := context.WithTimeout(context.Background(), 10*time.Second)
+	countsErr := counts.Close(flushCtx)
+	cancelFlush()
+	if countsErr != nil {
+		log.Error("usage plans: the quota counts since the last flush could not be written", "err", countsErr)
+	}
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return fmt.Errorf("ferry serve: %w", serveErr)
 	}
 	if shutdownErr != nil {
 		return fmt.Errorf("ferry serve: drain did not finish within %s: %w", cfg.DrainTimeout, shutdownErr)
+	}
+	if countsErr != nil {
+		return fmt.Errorf("ferry serve: %w", countsErr)
 	}
 	log.Info("stopped")
 	return nil
