@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -297,4 +298,100 @@ func load(t *testing.T, url, key string, workers int, d time.Duration) (accepted
 		t.Fatalf("%d unexpected answers under load, first: %s", len(bad), bad[0])
 	}
 	return ok.Load(), tooMany.Load(), start, end
+}
+
+// TestUsagePlanQuotaSurvivesRestart spends part of a daily quota, stops
+// ferry with SIGTERM and starts it again on the same data directory: the
+// key has exactly the remainder left and usage reports the count from
+// before the restart. Then it kills ferry (SIGKILL) a few flush intervals
+// after more calls: those were written by the periodic flush alone.
+func TestUsagePlanQuotaSurvivesRestart(t *testing.T) {
+	// The quota is per UTC day; a run that would straddle midnight waits
+	// for the new day rather than count across it.
+	if now := time.Now().UTC(); now.Hour() == 23 && now.Minute() == 59 {
+		time.Sleep(time.Until(now.Truncate(time.Minute).Add(time.Minute + time.Second)))
+	}
+	const flush = 200 * time.Millisecond
+	opts := serveOptions{config: "usagePlans:\n  flushInterval: " + flush.String() + "\n"}
+	f := startFerryWith(t, opts)
+	id := strings.TrimSpace(f.cli("import", keyedAPI(t)))
+	f.cli("deploy", id, "--stage", "prod")
+	const value, crashValue = "durable-key-value-0123456789", "crashed-key-value-0123456789"
+	key := strings.TrimSpace(f.cli("apikey", "create", "durable", "--value", value))
+	crashKey := strings.TrimSpace(f.cli("apikey", "create", "crashed", "--value", crashValue))
+	const limit, spent = 10, 4
+	plan := strings.TrimSpace(f.cli("usageplan", "create", "restart", "--api", id, "--stage", "prod",
+		"--quota", strconv.Itoa(limit), "--period", "DAY"))
+	f.cli("usageplan", "add-key", plan, key)
+	f.cli("usageplan", "add-key", plan, crashKey)
+
+	// accepted counts 200s until the first 429, and fails on a 200 after it.
+	accepted := func(g *ferry, keyValue string, n int) int {
+		t.Helper()
+		ok, refused := 0, false
+		for i := 0; i < n; i++ {
+			resp, body := g.call("GET", id, "prod", "/items", nil, map[string]string{"x-api-key": keyValue})
+			switch {
+			case resp.StatusCode == 200 && refused:
+				t.Fatalf("call %d was accepted after a refusal", i)
+			case resp.StatusCode == 200:
+				ok++
+			case resp.StatusCode == 429 && strings.Contains(body, "Limit Exceeded"):
+				refused = true
+			default:
+				t.Fatalf("call %d: %d %s", i, resp.StatusCode, body)
+			}
+		}
+		return ok
+	}
+	usage := func(g *ferry, keyID string) [][]int {
+		t.Helper()
+		var u struct {
+			Items map[string][][]int `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(g.cli("usageplan", "usage", plan, "--output", "json")), &u); err != nil {
+			t.Fatal(err)
+		}
+		return u.Items[keyID]
+	}
+	sameUsage := func(got [][]int, used, remaining int) bool {
+		return len(got) == 1 && len(got[0]) == 2 && got[0][0] == used && got[0][1] == remaining
+	}
+
+	if got := accepted(f, value, spent); got != spent {
+		t.Fatalf("%d of the first %d calls accepted", got, spent)
+	}
+	if err := f.stop(syscall.SIGTERM); err != nil {
+		t.Fatalf("SIGTERM: %v (want exit 0)", err)
+	}
+
+	g := startFerryWith(t, serveOptions{dataDir: f.DataDir, config: opts.config})
+	if u := usage(g, key); !sameUsage(u, spent, limit-spent) {
+		t.Errorf("usage after the restart = %v, want [[%d %d]]", u, spent, limit-spent)
+	}
+	if got := accepted(g, value, limit); got != limit-spent {
+		t.Errorf("%d calls accepted after the restart, want exactly the remainder %d - %d = %d", got, limit, spent, limit-spent)
+	}
+	if u := usage(g, key); !sameUsage(u, limit, 0) {
+		t.Errorf("usage once the quota is spent = %v, want [[%d 0]]", u, limit)
+	}
+
+	// Without a shutdown, what reached the store is what the periodic
+	// flush wrote; ten intervals leave it ample time.
+	const crashSpent = 3
+	if got := accepted(g, crashValue, crashSpent); got != crashSpent {
+		t.Fatalf("%d of %d calls accepted on the second key", got, crashSpent)
+	}
+	time.Sleep(10 * flush)
+	_ = g.stop(syscall.SIGKILL)
+	h := startFerryWith(t, serveOptions{dataDir: f.DataDir, config: opts.config})
+	if u := usage(h, crashKey); !sameUsage(u, crashSpent, limit-crashSpent) {
+		t.Errorf("usage after a kill = %v, want [[%d %d]]", u, crashSpent, limit-crashSpent)
+	}
+	if got := accepted(h, crashValue, limit); got != limit-crashSpent {
+		t.Errorf("%d calls accepted after a kill, want %d", got, limit-crashSpent)
+	}
+	if got := accepted(h, value, 2); got != 0 {
+		t.Errorf("the spent key got %d calls after a second restart", got)
+	}
 }
