@@ -69,6 +69,7 @@ type pace struct {
 	read  clock
 	write clock
 
+	hasBody     bool      // the request has a body, read through paceBody
 	bodyStarted bool      // a body read has begun
 	bodyDone    bool      // the body reached its end (or failed)
 	firstByte   time.Time // the first response byte is due by then; zero while the body is read
@@ -99,6 +100,7 @@ func paceHandler(next http.Handler, l Limits) http.Handler {
 		// a close; a read deadline there would cancel the request.
 		if l.ReadTimeout > 0 && r.Body != nil && r.Body != http.NoBody {
 			r.Body = &paceBody{ReadCloser: r.Body, p: p}
+			p.hasBody = true
 		}
 		defer p.finish()
 		next.ServeHTTP(w, r)
@@ -124,7 +126,7 @@ func (p *pace) finish() {
 			_ = p.rc.SetWriteDeadline(now.Add(d))
 		}
 	}
-	if p.read.timeout > 0 && p.bodyStarted && !p.bodyDone {
+	if p.hasBody && !p.bodyDone {
 		d, _ := p.read.allowance(p.rate, 0)
 		_ = p.rc.SetReadDeadline(now.Add(d))
 	}

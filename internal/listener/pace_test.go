@@ -2,6 +2,7 @@ package listener
 
 import (
 	"bufio"
+	"cmp"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"testing"
 	"time"
@@ -85,9 +87,14 @@ func TestServerTimeouts(t *testing.T) {
 var protocols = []string{"HTTP/1.1", "HTTP/2.0"}
 
 // startPaced serves h with l over proto and returns its base URL and a
-// client that speaks proto to it.
+// client that speaks proto to it. The handshake and idle bounds, when not
+// given, are roomy: on a loaded machine a TLS handshake, or the gap before
+// an HTTP/2 client's first stream, can take longer than the short bounds
+// under test (which idleTimeout would otherwise inherit).
 func startPaced(t *testing.T, proto string, l Limits, h http.Handler) (string, *http.Client) {
 	t.Helper()
+	l.ReadHeaderTimeout = cmp.Or(l.ReadHeaderTimeout, 5*time.Second)
+	l.IdleTimeout = cmp.Or(l.IdleTimeout, 10*time.Second)
 	var certs *Certificates
 	var tlsConf *tls.Config
 	if proto == "HTTP/2.0" {
@@ -150,7 +157,7 @@ func trickle(pw *io.PipeWriter, chunks, size int, pause time.Duration) {
 // few hundred milliseconds on two shared cores) do not cut it.
 const (
 	short = 300 * time.Millisecond
-	long  = time.Second
+	long  = 2 * time.Second
 )
 
 // TestBodyPacing: the body may take longer than readTimeout while it keeps
@@ -166,17 +173,17 @@ func TestBodyPacing(t *testing.T) {
 		wantCut      string // "" when the whole body must be read
 		minT, maxT   time.Duration
 	}{
-		{"pauses shorter than readTimeout, 2.5s in all", long, 1024, 10, 2048, 250 * time.Millisecond, "", 2 * time.Second, 10 * time.Second},
+		{"pauses shorter than readTimeout, 3s in all", long, 1024, 12, 2048, 250 * time.Millisecond, "", 2500 * time.Millisecond, 15 * time.Second},
 		{"a pause longer than readTimeout", short, 1024, 3, 1024, 1500 * time.Millisecond, "sent nothing for 300ms (limits.readTimeout)", 250 * time.Millisecond, 1400 * time.Millisecond},
-		{"a trickle below minBodyRate", long, 8192, 40, 64, 100 * time.Millisecond, "below limits.minBodyRate (8192 bytes/s)", 900 * time.Millisecond, 3 * time.Second},
-		{"the same trickle with the rate check off", long, 0, 15, 64, 100 * time.Millisecond, "", 1400 * time.Millisecond, 10 * time.Second},
+		{"a trickle below minBodyRate", long, 8192, 60, 64, 100 * time.Millisecond, "below limits.minBodyRate (8192 bytes/s)", 1800 * time.Millisecond, 5 * time.Second},
+		{"the same trickle with the rate check off", long, 0, 25, 64, 100 * time.Millisecond, "", 2300 * time.Millisecond, 15 * time.Second},
 	}
 	for _, proto := range protocols {
 		for _, tc := range cases {
 			t.Run(proto+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				results := make(chan bodyResult, 1)
-				url, c := startPaced(t, proto, Limits{ReadHeaderTimeout: time.Second, ReadTimeout: tc.timeout, WriteTimeout: tc.timeout, MinBodyRate: tc.rate},
+				url, c := startPaced(t, proto, Limits{ReadTimeout: tc.timeout, WriteTimeout: tc.timeout, MinBodyRate: tc.rate},
 					http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 						start := time.Now()
 						n, err := io.Copy(io.Discard, r.Body)
@@ -200,6 +207,9 @@ func TestBodyPacing(t *testing.T) {
 				select {
 				case got = <-results:
 				case <-time.After(15 * time.Second):
+					f, _ := os.Create("/tmp/pace-goroutines.txt")
+					pprof.Lookup("goroutine").WriteTo(f, 2)
+					f.Close()
 					t.Fatal("the handler never finished reading")
 				}
 				if got.took < tc.minT || got.took > tc.maxT {
@@ -264,9 +274,9 @@ func TestResponsePacing(t *testing.T) {
 		wantCut   string
 		minT      time.Duration
 	}{
-		{"streamed for 2.5s to a fast reader", long, 1024, write(10, 1024, 250*time.Millisecond, 0), 0, 10 * 1024, "", 2200 * time.Millisecond},
-		{"16 MiB read at about 6 MB/s, longer than writeTimeout", long, 1 << 20, write(16, 1<<20, 0, 0), 10 * time.Millisecond, 16 << 20, "", 2 * time.Second},
-		{"backend pauses longer than writeTimeout", long, 1024, write(3, 1024, 1500*time.Millisecond, 0), 0, 3 * 1024, "", 4 * time.Second},
+		{"streamed for 3s to a fast reader", long, 1024, write(12, 1024, 250*time.Millisecond, 0), 0, 12 * 1024, "", 2700 * time.Millisecond},
+		{"24 MiB read at about 6 MB/s, longer than writeTimeout", long, 1 << 20, write(24, 1<<20, 0, 0), 10 * time.Millisecond, 24 << 20, "", 2500 * time.Millisecond},
+		{"backend pauses longer than writeTimeout", long, 1024, write(3, 1024, 2500*time.Millisecond, 0), 0, 3 * 1024, "", 5 * time.Second},
 		{"no first byte within writeTimeout", short, 1024, write(1, 10, 0, 900*time.Millisecond), 0, 0, "no first byte within 300ms", 0},
 	}
 	for _, proto := range protocols {
@@ -274,7 +284,7 @@ func TestResponsePacing(t *testing.T) {
 			t.Run(proto+"/"+tc.name, func(t *testing.T) {
 				t.Parallel()
 				results := make(chan writeResult, 1)
-				url, c := startPaced(t, proto, Limits{ReadHeaderTimeout: time.Second, ReadTimeout: tc.timeout, WriteTimeout: tc.timeout, MinBodyRate: tc.rate},
+				url, c := startPaced(t, proto, Limits{ReadTimeout: tc.timeout, WriteTimeout: tc.timeout, MinBodyRate: tc.rate},
 					http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 						start := time.Now()
 						n, err := tc.handler(w)
@@ -331,7 +341,7 @@ func TestClientStopsReading(t *testing.T) {
 	for _, proto := range protocols {
 		t.Run(proto, func(t *testing.T) {
 			results := make(chan writeResult, 1)
-			url, c := startPaced(t, proto, Limits{ReadHeaderTimeout: time.Second, ReadTimeout: short, WriteTimeout: short, MinBodyRate: 1024},
+			url, c := startPaced(t, proto, Limits{ReadTimeout: short, WriteTimeout: short, MinBodyRate: 1024},
 				http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					if r.URL.Path == "/warm" {
 						return
