@@ -161,3 +161,20 @@ func BenchmarkWriteCounters1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkListCounters10000 is what a start reads for 10000 counters,
+// e.g. 100 keys with 90 days of usage and a quota each.
+func BenchmarkListCounters10000(b *testing.B) {
+	s, _ := newStore(b)
+	exp := time.Now().Add(time.Hour)
+	batch := make([]store.Counter, 10000)
+	for i := range batch {
+		batch[i] = store.Counter{Name: fmt.Sprintf("u|plan|key%05d|2026-03-10", i), N: int64(i), ExpireAt: exp}
+	}
+	must(b, s.WriteCounters(ctx, batch, nil))
+	for b.Loop() {
+		if got, err := s.ListCounters(ctx); err != nil || len(got) != len(batch) {
+			b.Fatal(len(got), err)
+		}
+	}
+}

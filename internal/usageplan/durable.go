@@ -22,7 +22,8 @@ type CounterStore interface {
 	WriteCounters(ctx context.Context, put []store.Counter, remove []string) error
 	// ListCounters returns every stored counter.
 	ListCounters(ctx context.Context) ([]store.Counter, error)
-	// DeleteExpiredCounters deletes the counters that expired by now.
+	// DeleteExpiredCounters deletes the counters that expired by now, and
+	// those that cannot be read.
 	DeleteExpiredCounters(ctx context.Context, now time.Time) (int, error)
 }
 
@@ -65,10 +66,6 @@ type DurableCounter struct {
 	// flushMu keeps flushes in order: the periodic one and the final one
 	// could otherwise write an older snapshot after a newer one.
 	flushMu sync.Mutex
-	// cleaned is set once the first flush has deleted every expired record,
-	// those left by earlier runs included; later flushes delete only what
-	// this process saw expire.
-	cleaned bool
 }
 
 var _ Counter = (*DurableCounter)(nil)
@@ -94,16 +91,32 @@ func OpenDurableCounter(ctx context.Context, cfg DurableConfig) (*DurableCounter
 	}
 	d.mem.Now = d.now
 	d.mem.track = true
+	now := d.now()
 	stored, err := d.st.ListCounters(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("usageplan: loading quota and usage counts: %w", err)
+		// A record that cannot be read would stop every start; losing
+		// one key's count is the lesser harm, and the log says so.
+		n, derr := d.st.DeleteExpiredCounters(ctx, now)
+		if derr != nil {
+			return nil, fmt.Errorf("usageplan: loading quota and usage counts: %w", errors.Join(err, derr))
+		}
+		d.log.Warn("usage plans: stored counts that could not be read were deleted", "err", err, "deleted", n)
+		if stored, err = d.st.ListCounters(ctx); err != nil {
+			return nil, fmt.Errorf("usageplan: loading quota and usage counts: %w", err)
+		}
 	}
-	now := d.now()
+	live := 0
 	for _, c := range stored {
 		if now.Before(c.ExpireAt) {
 			d.mem.counts[c.Name] = &memCount{name: c.Name, n: c.N, expireAt: c.ExpireAt}
+			live++
+		} else {
+			// Left by an earlier run; the first flush deletes it, in the
+			// same short transaction as its writes.
+			d.mem.gone = append(d.mem.gone, c.Name)
 		}
 	}
+	d.log.Info("usage plans: quota and usage counts loaded", "counts", live, "expired", len(stored)-live)
 	return d, nil
 }
 
@@ -158,14 +171,7 @@ func (d *DurableCounter) Close(ctx context.Context) error {
 func (d *DurableCounter) Flush(ctx context.Context) error {
 	d.flushMu.Lock()
 	defer d.flushMu.Unlock()
-	now := d.now()
-	if !d.cleaned {
-		if _, err := d.st.DeleteExpiredCounters(ctx, now); err != nil {
-			return fmt.Errorf("usageplan: deleting expired counts: %w", err)
-		}
-		d.cleaned = true
-	}
-	put, gone := d.mem.takeChanges(now)
+	put, gone := d.mem.takeChanges(d.now())
 	if len(put) == 0 && len(gone) == 0 {
 		return nil
 	}

@@ -25,6 +25,9 @@ type recordingStore struct {
 	rows    map[string]store.Counter
 	writes  []string // one line per WriteCounters call: "put a=1 b=2 remove c"
 	failing error
+	// corrupt makes ListCounters fail until DeleteExpiredCounters runs,
+	// as a record that cannot be read does.
+	corrupt bool
 }
 
 func newRecordingStore(rows ...store.Counter) *recordingStore {
@@ -66,6 +69,9 @@ func (s *recordingStore) WriteCounters(_ context.Context, put []store.Counter, r
 func (s *recordingStore) ListCounters(context.Context) ([]store.Counter, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.corrupt {
+		return nil, errors.New(`counter "bad": stored record is corrupt`)
+	}
 	var out []store.Counter
 	for _, c := range s.rows {
 		out = append(out, c)
@@ -77,6 +83,10 @@ func (s *recordingStore) DeleteExpiredCounters(_ context.Context, now time.Time)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := 0
+	if s.corrupt {
+		s.corrupt = false
+		n++
+	}
 	for k, c := range s.rows {
 		if !now.Before(c.ExpireAt) {
 			delete(s.rows, k)
@@ -209,6 +219,17 @@ func TestDurableFailedFlushRetries(t *testing.T) {
 	must(t, d.Flush(ctx))
 	if got, want := st.takeWrites(), []string{"put a=1 b=2 c=1"}; !slices.Equal(got, want) {
 		t.Errorf("writes after a failure %q, want %q", got, want)
+	}
+}
+
+// An unreadable record does not stop a start: it is deleted, and the
+// readable counts are loaded.
+func TestOpenDurableCounterSurvivesACorruptRecord(t *testing.T) {
+	st := newRecordingStore(store.Counter{Name: "q", N: 3, ExpireAt: t0.Add(time.Hour)})
+	st.corrupt = true
+	d := openDurable(t, st, &clock{t0})
+	if n, _ := d.Get(context.Background(), "q"); n != 3 || st.corrupt {
+		t.Errorf("after a corrupt record: q = %d, corrupt record left %v", n, st.corrupt)
 	}
 }
 
