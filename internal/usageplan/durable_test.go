@@ -394,3 +394,48 @@ func benchmarkTake(b *testing.B, c Counter, flush func()) {
 		}
 	})
 }
+
+// Flushes racing with takes lose none of them: after the last flush the
+// store holds every take.
+func TestDurableFlushRacesTakes(t *testing.T) {
+	ctx := context.Background()
+	st := newRecordingStore()
+	d, err := OpenDurableCounter(ctx, DurableConfig{Store: st})
+	must(t, err)
+	exp := time.Now().Add(time.Hour)
+	const workers, each = 4, 500
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				d.Take(ctx, fmt.Sprintf("q%d", i%7), 1<<40, exp)
+				d.Add(ctx, fmt.Sprintf("u%d", w), 1, exp)
+			}
+		}()
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	flushes := 0
+	for running := true; running; flushes++ {
+		select {
+		case <-done:
+			running = false
+		default:
+		}
+		must(t, d.Flush(ctx))
+	}
+	must(t, d.Close(ctx))
+	var taken, added int64
+	for name, c := range st.rows {
+		if strings.HasPrefix(name, "q") {
+			taken += c.N
+		} else {
+			added += c.N
+		}
+	}
+	if taken != workers*each || added != workers*each {
+		t.Errorf("after %d flushes the store holds %d takes and %d adds, want %d each", flushes, taken, added, workers*each)
+	}
+}
