@@ -53,9 +53,9 @@ type DurableConfig struct {
 // A crash (SIGKILL, power loss) loses the counts of at most one interval:
 // those taken since the last flush.
 //
-// Token buckets are not made durable on purpose: a bucket refills within
-// seconds, faster than a restart, so a restart that forgets one grants at
-// most one burst, while a quota period lasts up to a month.
+// Token buckets are not made durable on purpose: a bucket refills at its
+// rate, within seconds for usual plans, so a restart that forgets one
+// grants at most one burst, while a quota period lasts up to a month.
 type DurableCounter struct {
 	mem      *MemoryCounter
 	st       CounterStore

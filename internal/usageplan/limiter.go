@@ -64,6 +64,11 @@ func take(tokens float64, last, now time.Time, b Bucket) (newTokens float64, wai
 
 // MemoryLimiter is a Limiter for one node. Buckets that have refilled are
 // dropped now and then, so memory follows the number of active callers.
+//
+// Unlike quota counts (DurableCounter), buckets are never written to the
+// store: a bucket refills at its rate, within seconds for usual plans, so
+// a restart that starts every bucket full grants at most one burst, not
+// worth a database write per request or per flush of every active caller.
 type MemoryLimiter struct {
 	mu      sync.Mutex
 	buckets map[string]*memBucket
