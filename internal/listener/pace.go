@@ -15,7 +15,7 @@ import (
 // writeChunk is the most the response writer hands the connection at once.
 // The bounds are checked between chunks, so one large Write cannot hold a
 // slow client for longer than a chunk takes.
-const writeChunk = 16 << 10
+const writeChunk = 32 << 10
 
 // maxAllowance stands in for "as long as you like" when a byte count at
 // the minimum rate would overflow a time.Duration.

@@ -91,7 +91,7 @@ var protocols = []string{"HTTP/1.1", "HTTP/2.0"}
 // given, are roomy: on a loaded machine a TLS handshake, or the gap before
 // an HTTP/2 client's first stream, can take longer than the short bounds
 // under test (which idleTimeout would otherwise inherit).
-func startPaced(t *testing.T, proto string, l Limits, h http.Handler) (string, *http.Client) {
+func startPaced(t testing.TB, proto string, l Limits, h http.Handler) (string, *http.Client) {
 	t.Helper()
 	l.ReadHeaderTimeout = cmp.Or(l.ReadHeaderTimeout, 5*time.Second)
 	l.IdleTimeout = cmp.Or(l.IdleTimeout, 10*time.Second)
@@ -126,7 +126,7 @@ func startPaced(t *testing.T, proto string, l Limits, h http.Handler) (string, *
 	return scheme + ln.Addr().String(), &http.Client{Transport: tr, Timeout: 20 * time.Second}
 }
 
-func checkProto(t *testing.T, resp *http.Response, proto string) {
+func checkProto(t testing.TB, resp *http.Response, proto string) {
 	t.Helper()
 	if resp.Proto != proto {
 		t.Fatalf("served over %s, want %s", resp.Proto, proto)
