@@ -148,8 +148,8 @@ type Limits struct {
 	// handshake). 0: ReadTimeout stands in.
 	ReadHeaderTimeout time.Duration `yaml:"readHeaderTimeout"`
 	// ReadTimeout bounds each wait for the request body: a client that
-	// sends no body byte for this long is cut off with 408. Only time spent
-	// waiting for the client counts, so a body that arrives within
+	// sends no body byte for this long is cut off (408 where ferry reads
+	// the body itself). Only time spent waiting for the client counts, so a body that arrives within
 	// ReadTimeout is always accepted, and a larger one may take as long as
 	// it keeps MinBodyRate. 0: no bound.
 	ReadTimeout time.Duration `yaml:"readTimeout"`

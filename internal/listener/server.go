@@ -29,10 +29,11 @@ type Limits struct {
 	// handshake: a client that trickles its headers is cut off here.
 	ReadHeaderTimeout time.Duration
 	// ReadTimeout bounds each wait for the request body: a client that
-	// sends no body byte for this long is cut off with 408. Only time
-	// ferry spends waiting for the client counts, so a body that arrives
-	// within ReadTimeout is always read and a large one may take as long
-	// as it keeps moving (see MinBodyRate). It is also the fallback of
+	// sends no body byte for this long is cut off, the body's Read failing
+	// with a 408 *gatewayresponse.Error caused by a *SlowClientError. Only
+	// time ferry spends waiting for the client counts, so a body that
+	// arrives within ReadTimeout is always read and a large one may take as
+	// long as it keeps moving (see MinBodyRate). It is also the fallback of
 	// ReadHeaderTimeout and IdleTimeout when those are zero. Zero: no bound.
 	ReadTimeout time.Duration
 	// WriteTimeout bounds the time from the end of the request (its head,
