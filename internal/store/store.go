@@ -27,6 +27,7 @@ import (
 //	usageplankey/{planId}/{keyId}     model.UsagePlanKey
 //	kvm/{scope}/{map}                 KVMap
 //	kvmentry/{scope}/{map}/{key}      opaque bytes, sealed by package kvm
+//	usage/{name}                      a usage-plan counter, "N EXPIRY_UNIXNANO" (written without a revision bump)
 type Store struct {
 	b Backend
 	// now is swapped by tests that need distinct, ordered timestamps.

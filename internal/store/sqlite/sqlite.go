@@ -129,6 +129,19 @@ func (b *Backend) Revision(ctx context.Context) (int64, error) {
 // everything back; a transaction that wrote anything bumps the revision in
 // the same commit.
 func (b *Backend) Txn(ctx context.Context, fn func(tx store.Tx) error) error {
+	return b.txn(ctx, fn, true)
+}
+
+// QuietTxn is Txn without advancing the revision: for writes that are not
+// configuration (usage-plan counters), so that they do not make the
+// gateway reload.
+func (b *Backend) QuietTxn(ctx context.Context, fn func(tx store.Tx) error) error {
+	return b.txn(ctx, fn, false)
+}
+
+var _ store.QuietTxner = (*Backend)(nil)
+
+func (b *Backend) txn(ctx context.Context, fn func(tx store.Tx) error, bump bool) error {
 	b.writeMu.Lock()
 	defer b.writeMu.Unlock()
 	sqlTx, err := b.db.BeginTx(ctx, nil)
@@ -144,7 +157,7 @@ func (b *Backend) Txn(ctx context.Context, fn func(tx store.Tx) error) error {
 	if err != nil {
 		return err
 	}
-	if t.wrote {
+	if t.wrote && bump {
 		if _, err := sqlTx.ExecContext(ctx, `UPDATE revision SET value = value + 1 WHERE id = 1`); err != nil {
 			return fmt.Errorf("sqlite: bump revision: %w", err)
 		}

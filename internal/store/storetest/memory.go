@@ -36,6 +36,17 @@ var errClosed = errors.New("memory backend: closed")
 
 // Txn runs fn against a buffer of its writes and applies them on success.
 func (m *Memory) Txn(ctx context.Context, fn func(tx store.Tx) error) error {
+	return m.txn(ctx, fn, true)
+}
+
+// QuietTxn is Txn without advancing the revision.
+func (m *Memory) QuietTxn(ctx context.Context, fn func(tx store.Tx) error) error {
+	return m.txn(ctx, fn, false)
+}
+
+var _ store.QuietTxner = (*Memory)(nil)
+
+func (m *Memory) txn(ctx context.Context, fn func(tx store.Tx) error, bump bool) error {
 	m.wmu.Lock()
 	defer m.wmu.Unlock()
 	if err := m.usable(ctx); err != nil {
@@ -62,7 +73,9 @@ func (m *Memory) Txn(ctx context.Context, fn func(tx store.Tx) error) error {
 			m.data[k] = v
 		}
 	}
-	m.rev++
+	if bump {
+		m.rev++
+	}
 	return nil
 }
 

@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Backend) {
 		{"SeesOwnWrites", testSeesOwnWrites},
 		{"RollbackOnError", testRollbackOnError},
 		{"Revision", testRevision},
+		{"QuietTxn", testQuietTxn},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"BinaryValues", testBinaryValues},
 		{"LargeValue", testLargeValue},
@@ -238,6 +239,45 @@ func testRevision(t *testing.T, b store.Backend) {
 	put(t, b, "a", "2")
 	if r2 := revision(t, b); r2 <= r1 {
 		t.Fatalf("revision after a second write = %d, want > %d", r2, r1)
+	}
+}
+
+// testQuietTxn checks the optional QuietTxner capability: its writes are
+// committed and seen like any other, and leave Revision alone (counters
+// must not make the gateway reload). A backend without it skips nothing:
+// store.Store then falls back to Txn.
+func testQuietTxn(t *testing.T, b store.Backend) {
+	q, ok := b.(store.QuietTxner)
+	if !ok {
+		return
+	}
+	put(t, b, "config", "1")
+	r0 := revision(t, b)
+	if err := q.QuietTxn(context.Background(), func(tx store.Tx) error { return tx.Put("usage/k", []byte("7")) }); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := get(t, b, "usage/k"); err != nil || string(v) != "7" {
+		t.Fatalf("after QuietTxn: %q, %v; want 7", v, err)
+	}
+	if r := revision(t, b); r != r0 {
+		t.Fatalf("revision after QuietTxn = %d, want unchanged %d", r, r0)
+	}
+	boom := errors.New("boom")
+	err := q.QuietTxn(context.Background(), func(tx store.Tx) error {
+		if err := tx.Put("usage/k", []byte("8")); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("QuietTxn error %v, want fn's", err)
+	}
+	if v, _ := get(t, b, "usage/k"); string(v) != "7" {
+		t.Fatalf("a failed QuietTxn wrote %q", v)
+	}
+	put(t, b, "config", "2")
+	if r := revision(t, b); r <= r0 {
+		t.Fatalf("revision after a Txn following QuietTxn = %d, want > %d", r, r0)
 	}
 }
 
