@@ -379,10 +379,16 @@ func TestUsagePlanQuotaSurvivesRestart(t *testing.T) {
 	// Without a shutdown, what reached the store is what the periodic
 	// flush wrote; ten intervals leave it ample time.
 	const crashSpent = 3
+	loads := strings.Count(g.logs.String(), "configuration loaded")
 	if got := accepted(g, crashValue, crashSpent); got != crashSpent {
 		t.Fatalf("%d of %d calls accepted on the second key", got, crashSpent)
 	}
 	time.Sleep(10 * flush)
+	// Counter flushes are not configuration: they must not make the
+	// gateway reload its stages.
+	if n := strings.Count(g.logs.String(), "configuration loaded"); n != loads {
+		t.Errorf("the gateway reloaded %d times while only counters were flushed", n-loads)
+	}
 	_ = g.stop(syscall.SIGKILL)
 	h := startFerryWith(t, serveOptions{dataDir: f.DataDir, config: opts.config})
 	if u := usage(h, crashKey); !sameUsage(u, crashSpent, limit-crashSpent) {
