@@ -522,7 +522,7 @@ func TestBoundServerWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	boundServerWrites(short)(conn, http.StateActive)
+	boundServerWrites(&http.Server{}, short)(conn, http.StateActive)
 	start := time.Now()
 	buf := make([]byte, 64<<10)
 	for time.Since(start) < 10*time.Second {

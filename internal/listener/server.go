@@ -86,7 +86,7 @@ func NewServer(h http.Handler, l Limits, errorLog *log.Logger) *http.Server {
 		ErrorLog:          errorLog,
 	}
 	if l.WriteTimeout > 0 {
-		srv.ConnState = boundServerWrites(l.WriteTimeout)
+		srv.ConnState = boundServerWrites(srv, l.WriteTimeout)
 	}
 	if l.ConnRate > 0 {
 		burst := l.ConnBurst
@@ -126,14 +126,16 @@ func limitHandler(next http.Handler, maxURL int) http.Handler {
 // what the server answers by itself to a bad head (431, 400) cannot block
 // forever on a client that reads nothing. HTTP/2 connections are skipped:
 // their deadlines are per stream, and one on the connection would cut
-// every stream on it. Unencrypted HTTP/2 is not enabled on this server, so
-// a plain connection is HTTP/1.
-func boundServerWrites(d time.Duration) func(net.Conn, http.ConnState) {
+// every stream on it. A plain connection is HTTP/1 unless the server has
+// been given unencrypted HTTP/2, and then it is left alone.
+func boundServerWrites(srv *http.Server, d time.Duration) func(net.Conn, http.ConnState) {
 	return func(c net.Conn, s http.ConnState) {
 		if s != http.StateActive {
 			return
 		}
-		if tc, ok := c.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
+		tc, isTLS := c.(*tls.Conn)
+		if isTLS && tc.ConnectionState().NegotiatedProtocol == "h2" ||
+			!isTLS && srv.Protocols != nil && srv.Protocols.UnencryptedHTTP2() {
 			return
 		}
 		_ = c.SetWriteDeadline(time.Now().Add(d))
