@@ -28,6 +28,16 @@ type Backend interface {
 	Close() error
 }
 
+// Scanner is an optional Tx capability: the keys under a prefix with their
+// values, in ascending key order, in one pass. Listing many records (every
+// usage counter at start, every stage) otherwise costs one Get per key.
+type Scanner interface {
+	// Scan calls fn with each key that starts with prefix and its value, in
+	// ascending byte order, and stops at fn's first error, returning it.
+	// value is only valid during the call.
+	Scan(prefix string, fn func(key string, value []byte) error) error
+}
+
 // Tx is one transaction's view of the keys.
 type Tx interface {
 	// Get returns the value under key, or ErrNotFound.

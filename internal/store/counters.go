@@ -103,27 +103,15 @@ func (s *Store) WriteCounters(ctx context.Context, put []Counter, remove []strin
 func (s *Store) ListCounters(ctx context.Context) ([]Counter, error) {
 	var out []Counter
 	err := s.view(ctx, func(tx Tx) error {
-		keys, err := tx.List(counterPrefix)
-		if err != nil {
-			return fmt.Errorf("list counters: %w", err)
-		}
-		out = make([]Counter, 0, len(keys))
-		for _, k := range keys {
-			name := strings.TrimPrefix(k, counterPrefix)
-			v, err := tx.Get(k)
-			if isNotFound(err) {
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("counter %q: %w", name, err)
-			}
-			c, err := decodeCounter(name, v)
+		out = []Counter{}
+		return scan(tx, counterPrefix, func(k string, v []byte) error {
+			c, err := decodeCounter(strings.TrimPrefix(k, counterPrefix), v)
 			if err != nil {
 				return err
 			}
 			out = append(out, c)
-		}
-		return nil
+			return nil
+		})
 	})
 	return out, err
 }

@@ -102,19 +102,44 @@ func exists(tx Tx, key string) (bool, error) {
 	return err == nil, err
 }
 
-// listJSON decodes every record under prefix, in key order.
-func listJSON[T any](tx Tx, prefix, kind string) ([]*T, error) {
+// scan calls fn with every key under prefix and its value, in key order:
+// in one pass when the backend's Tx is a Scanner, else by List and Get.
+func scan(tx Tx, prefix string, fn func(key string, value []byte) error) error {
+	if sc, ok := tx.(Scanner); ok {
+		return sc.Scan(prefix, fn)
+	}
 	keys, err := tx.List(prefix)
 	if err != nil {
-		return nil, fmt.Errorf("list %ss: %w", kind, err)
+		return err
 	}
-	out := make([]*T, 0, len(keys))
 	for _, k := range keys {
+		v, err := tx.Get(k)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// listJSON decodes every record under prefix, in key order.
+func listJSON[T any](tx Tx, prefix, kind string) ([]*T, error) {
+	out := []*T{} // an empty list, not nil: callers answer it as JSON
+	err := scan(tx, prefix, func(k string, b []byte) error {
 		v := new(T)
-		if err := getJSON(tx, k, kind, strings.TrimPrefix(k, prefix), v); err != nil {
-			return nil, err
+		if err := json.Unmarshal(b, v); err != nil {
+			return fmt.Errorf("%s %q: stored record is corrupt: %w", kind, strings.TrimPrefix(k, prefix), err)
 		}
 		out = append(out, v)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list %ss: %w", kind, err)
 	}
 	return out, nil
 }

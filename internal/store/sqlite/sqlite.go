@@ -276,6 +276,46 @@ func (t *tx) List(prefix string) ([]string, error) {
 	return keys, nil
 }
 
+// Scan implements store.Scanner: one range query for keys and values.
+func (t *tx) Scan(prefix string, fn func(key string, value []byte) error) error {
+	if t.done {
+		return errTxDone
+	}
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if end, ok := prefixEnd(prefix); ok {
+		rows, err = t.tx.QueryContext(t.ctx,
+			`SELECT key, value FROM kv WHERE key >= ? AND key < ? ORDER BY key`, prefix, end)
+	} else {
+		rows, err = t.tx.QueryContext(t.ctx,
+			`SELECT key, value FROM kv WHERE key >= ? ORDER BY key`, prefix)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: scan %q: %w", prefix, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k string
+			v []byte
+		)
+		if err := rows.Scan(&k, &v); err != nil {
+			return fmt.Errorf("sqlite: scan %q: %w", prefix, err)
+		}
+		if err := fn(k, v); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: scan %q: %w", prefix, err)
+	}
+	return nil
+}
+
+var _ store.Scanner = (*tx)(nil)
+
 // prefixEnd returns the smallest string greater than every string that starts
 // with prefix, or false when there is none (empty prefix, or all 0xff bytes).
 func prefixEnd(prefix string) (string, bool) {

@@ -191,6 +191,26 @@ func (t *memTx) Delete(key string) error {
 	return nil
 }
 
+// Scan implements store.Scanner over List and Get.
+func (t *memTx) Scan(prefix string, fn func(key string, value []byte) error) error {
+	keys, err := t.List(prefix)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		v, err := t.Get(k)
+		if err != nil {
+			return err
+		}
+		if err := fn(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var _ store.Scanner = (*memTx)(nil)
+
 func (t *memTx) List(prefix string) ([]string, error) {
 	if t.done {
 		return nil, errTxDone

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Backend) {
 		{"RollbackOnError", testRollbackOnError},
 		{"Revision", testRevision},
 		{"QuietTxn", testQuietTxn},
+		{"Scan", testScan},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"BinaryValues", testBinaryValues},
 		{"LargeValue", testLargeValue},
@@ -278,6 +279,46 @@ func testQuietTxn(t *testing.T, b store.Backend) {
 	put(t, b, "config", "2")
 	if r := revision(t, b); r <= r0 {
 		t.Fatalf("revision after a Txn following QuietTxn = %d, want > %d", r, r0)
+	}
+}
+
+// testScan checks the optional Scanner capability against List and Get:
+// the same keys in the same order with their values, the transaction's own
+// writes and deletes included, and fn's error returned as is.
+func testScan(t *testing.T, b store.Backend) {
+	put(t, b, "p/b", "2", "p/a", "1", "p/c", "3", "q/x", "9", "p", "0")
+	err := b.Txn(context.Background(), func(tx store.Tx) error {
+		sc, ok := tx.(store.Scanner)
+		if !ok {
+			return nil
+		}
+		if err := tx.Put("p/d", []byte("4")); err != nil {
+			return err
+		}
+		if err := tx.Delete("p/b"); err != nil {
+			return err
+		}
+		var got []string
+		err := sc.Scan("p/", func(k string, v []byte) error {
+			got = append(got, k+"="+string(v))
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if want := []string{"p/a=1", "p/c=3", "p/d=4"}; !slices.Equal(got, want) {
+			t.Errorf("Scan(p/) = %q, want %q", got, want)
+		}
+		stop := errors.New("stop")
+		n := 0
+		err = sc.Scan("p/", func(string, []byte) error { n++; return stop })
+		if !errors.Is(err, stop) || n != 1 {
+			t.Errorf("Scan with a failing fn: %v after %d calls, want stop after 1", err, n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
