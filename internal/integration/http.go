@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ferrygw/ferry/internal/gatewayresponse"
@@ -60,8 +61,10 @@ func (h *httpBackend) call(ctx context.Context, req *Request) (*Response, error)
 	timer := time.AfterFunc(h.timeout, func() { cancel(errTimeout) })
 	var body io.Reader = bytes.NewReader(req.Body)
 	length := int64(len(req.Body))
+	var upload *clientBody
 	if req.Stream != nil {
-		body, length = req.Stream, req.ContentLength
+		upload = &clientBody{r: req.Stream, failed: make(chan struct{})}
+		body, length = upload, req.ContentLength
 	}
 	out, err := http.NewRequestWithContext(ctx, req.Method, req.URL.String(), body)
 	if err != nil {
@@ -87,6 +90,9 @@ func (h *httpBackend) call(ctx context.Context, req *Request) (*Response, error)
 		timer.Stop()
 		cause := context.Cause(ctx)
 		cancel(nil)
+		if ce := upload.clientError(cause); ce != nil {
+			return nil, ce
+		}
 		return nil, callError(cause, err)
 	}
 	removeHopByHop(resp.Header)
@@ -111,6 +117,62 @@ func (h *httpBackend) call(ctx context.Context, req *Request) (*Response, error)
 		return nil, gatewayresponse.Internal(fmt.Errorf("integration response larger than %d bytes", MaxBufferedResponse))
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: b}, nil
+}
+
+// clientBody is a streamed client body that remembers how reading it
+// failed. The transport reports a failed upload as its own error (often
+// just the canceled context), but when the client's side already decided
+// the answer (the listener's 408 for a client that stalls or trickles
+// below limits.minBodyRate) that answer is the right one, not a 500.
+type clientBody struct {
+	r      io.Reader
+	once   sync.Once
+	failed chan struct{} // closed when a Read fails; err is then set
+	err    error
+}
+
+func (b *clientBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		b.once.Do(func() {
+			b.err = err
+			close(b.failed)
+		})
+	}
+	return n, err
+}
+
+// clientGrace is how long a failed call waits for a body read that is
+// failing at the same moment: net/http cancels the request's context from
+// inside the very read that fails, so the transport can return first.
+const clientGrace = 100 * time.Millisecond
+
+// clientError is the gateway response reading the body failed with, or
+// nil. cause is the call's context cause: when the client's side canceled
+// the call, the read that tells why may still be returning.
+func (b *clientBody) clientError(cause error) *gatewayresponse.Error {
+	if b == nil {
+		return nil
+	}
+	select {
+	case <-b.failed:
+	default:
+		if cause == nil || errors.Is(cause, errTimeout) {
+			return nil
+		}
+		t := time.NewTimer(clientGrace)
+		defer t.Stop()
+		select {
+		case <-b.failed:
+		case <-t.C:
+			return nil
+		}
+	}
+	var ge *gatewayresponse.Error
+	if errors.As(b.err, &ge) {
+		return ge
+	}
+	return nil
 }
 
 func callError(cause, err error) error {
