@@ -42,6 +42,7 @@ func init() {
 }
 
 const serveUsage = `Usage: ferry serve [--config FILE] [--data-dir DIR] [--listen ADDR] [--admin-listen ADDR] [--log-format json|text]
+                   [--pprof-listen 127.0.0.1:PORT]
                    [--tls-cert FILE --tls-key FILE [--client-ca FILE]]
 
 Precedence: defaults < ferry.yaml (--config) < FERRY_* environment < flags given here.`
@@ -54,6 +55,7 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	listen := fs.String("listen", "", "gateway address (default 127.0.0.1:8080)")
 	adminListen := fs.String("admin-listen", "", "admin API address (default 127.0.0.1:9090)")
 	logFormat := fs.String("log-format", "", "json or text")
+	pprofListen := fs.String("pprof-listen", "", "serve net/http/pprof on this loopback address (off by default)")
 	tlsf := addTLSFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("ferry serve: %w\n%s", err, serveUsage)
@@ -89,6 +91,15 @@ func runServe(ctx context.Context, env *cliEnv, args []string) error {
 	tlsf.apply(fs, cfg)
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("ferry serve: %w", err)
+	}
+	if *pprofListen != "" {
+		stop, err := startPprof(ctx, *pprofListen, func(format string, args ...any) {
+			fmt.Fprintf(env.stderr, "ferry serve: "+format+"\n", args...)
+		})
+		if err != nil {
+			return fmt.Errorf("ferry serve: %w", err)
+		}
+		defer stop()
 	}
 	return serve(ctx, env, cfg)
 }
