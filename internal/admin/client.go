@@ -287,6 +287,13 @@ func (c *Client) TestInvoke(ctx context.Context, apiID, resourceID, verb string,
 	return &out, c.call(ctx, http.MethodPost, methodPath(apiID, resourceID, verb), nil, in, &out)
 }
 
+// TestInvokeAuthorizer evaluates an authorizer, named by id or by name, of
+// the API's current definition for the call in describes.
+func (c *Client) TestInvokeAuthorizer(ctx context.Context, apiID, authorizer string, in *TestInvokeAuthorizerInput) (*TestInvokeAuthorizerOutput, error) {
+	var out TestInvokeAuthorizerOutput
+	return &out, c.call(ctx, http.MethodPost, Path("restapis", apiID, "authorizers", authorizer), nil, in, &out)
+}
+
 // CreateDeployment snapshots the API, and points in.StageName at it when set.
 func (c *Client) CreateDeployment(ctx context.Context, apiID string, in *CreateDeploymentInput) (*model.Deployment, error) {
 	var out model.Deployment

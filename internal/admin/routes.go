@@ -25,6 +25,8 @@ func (s *server) routes() {
 	s.handle("PUT /restapis/{id}/resources/{rid}/methods/{verb}/integration/responses/{status}", s.putIntegrationResponse)
 	s.handle("DELETE /restapis/{id}/resources/{rid}/methods/{verb}/integration/responses/{status}", s.deleteIntegrationResponse)
 
+	s.handle("POST /restapis/{id}/authorizers/{authorizerId}", s.testInvokeAuthorizer)
+
 	s.handle("GET /restapis/{id}/deployments", s.listDeployments)
 	s.handle("POST /restapis/{id}/deployments", s.createDeployment)
 	s.handle("GET /restapis/{id}/deployments/{did}", s.getDeployment)
