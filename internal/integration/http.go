@@ -66,21 +66,22 @@ func (h *httpBackend) call(ctx context.Context, req *Request) (*Response, error)
 		upload = &clientBody{r: req.Stream, failed: make(chan struct{})}
 		body, length = upload, req.ContentLength
 	}
-	out, err := http.NewRequestWithContext(ctx, req.Method, req.URL.String(), body)
+	// req.URL was parsed when it was built: printing it only for
+	// NewRequest to parse it again cost four allocations a call. The
+	// transport reads the URL and never changes it, so it is shared.
+	out, err := http.NewRequestWithContext(ctx, req.Method, "", body)
 	if err != nil {
 		timer.Stop()
 		cancel(nil)
 		return nil, gatewayresponse.Internal(fmt.Errorf("integration request: %w", err))
 	}
+	out.URL = req.URL
+	out.Host = strings.TrimSuffix(req.URL.Host, ":")
 	out.ContentLength = length
 	if length == 0 {
 		out.Body = http.NoBody
 	}
-	out.Header = req.Header.Clone()
-	if out.Header == nil {
-		out.Header = http.Header{}
-	}
-	removeHopByHop(out.Header)
+	out.Header = outgoingHeader(req.Header)
 	if host := out.Header.Get("Host"); host != "" {
 		out.Host = host
 		out.Header.Del("Host")
@@ -204,15 +205,46 @@ var hopByHop = []string{
 	"Proxy-Authorization", "Te", "Trailer", "Transfer-Encoding", "Upgrade",
 }
 
+// removeHopByHop deletes the hop-by-hop headers and those Connection names.
+// The fixed names are already canonical, so they are deleted from the map
+// directly: Header.Del would canonicalize each of them again on every call.
 func removeHopByHop(h http.Header) {
-	for _, f := range h.Values("Connection") {
-		for _, name := range strings.Split(f, ",") {
+	if len(h) == 0 {
+		return
+	}
+	for _, f := range h["Connection"] {
+		for name := range strings.SplitSeq(f, ",") {
 			if name = strings.TrimSpace(name); name != "" {
 				h.Del(name)
 			}
 		}
 	}
 	for _, name := range hopByHop {
-		h.Del(name)
+		delete(h, name)
 	}
+}
+
+// outgoingHeader is the header to send for h: h itself when it holds no
+// hop-by-hop header and no Host, which is the common case, and otherwise
+// a copy without them. h is never changed, as the caller may still use it.
+func outgoingHeader(h http.Header) http.Header {
+	if h == nil {
+		return http.Header{}
+	}
+	clean := true
+	if _, ok := h["Host"]; ok {
+		clean = false
+	}
+	for _, name := range hopByHop {
+		if _, ok := h[name]; ok {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return h
+	}
+	out := h.Clone()
+	removeHopByHop(out)
+	return out
 }
