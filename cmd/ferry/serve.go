@@ -191,7 +191,8 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 	if err := gw.Reload(ctx); err != nil {
 		return fmt.Errorf("ferry serve: %w", err)
 	}
-	adminHandler, err := admin.NewHandler(admin.Config{Store: admin.WithUsage(st, usage), Tokens: tokens, Pipeline: popts, Logger: log, OnChange: gw.Changed,
+	// The admin API tests authorizers with the gateway's own authorizer step.
+	adminHandler, err := admin.NewHandler(admin.Config{Store: admin.WithAuthorizerTests(admin.WithUsage(st, usage), auths), Tokens: tokens, Pipeline: popts, Logger: log, OnChange: gw.Changed,
 		KVM: kv, CheckDeploy: deployCredentialsCheck(resolver)})
 	if err != nil {
 		return fmt.Errorf("ferry serve: %w", err)
