@@ -188,7 +188,7 @@ func (x *exchange) context() *reqctx.Context {
 		HTTPMethod:        x.r.Method,
 		Path:              "/" + x.s.name + x.e.Path,
 		Protocol:          "HTTP/1.1",
-		RequestTime:       start.UTC().Format(clfTime),
+		RequestTime:       requestTime(start),
 		RequestTimeEpoch:  start.UnixMilli(),
 		DomainName:        x.e.DomainName,
 		DomainPrefix:      x.e.DomainPrefix,
