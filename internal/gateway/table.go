@@ -46,17 +46,21 @@ func (t *table) stage(apiID, name string) *servedStage {
 func (t *table) resolve(host, path string) (apiID, stage, rest string, ok bool) {
 	host = strings.ToLower(hostOnly(host))
 	// 1. /restapis/{id}/{stage}/_user_request_/{path} on any host.
-	if strings.HasPrefix(path, "/restapis/") {
-		parts := strings.SplitN(path[len("/restapis/"):], "/", 4)
-		if len(parts) >= 3 && parts[2] == "_user_request_" {
+	// The segments are cut out of path rather than split into a new slice,
+	// and rest is the tail of path itself: this runs for every request.
+	if p, found := strings.CutPrefix(path, "/restapis/"); found {
+		id, after, ok1 := strings.Cut(p, "/")
+		name, after, ok2 := strings.Cut(after, "/")
+		marker, tail, more := strings.Cut(after, "/")
+		if ok1 && ok2 && marker == "_user_request_" {
 			rest = "/"
-			if len(parts) == 4 {
-				rest = "/" + parts[3]
+			if more {
+				rest = p[len(p)-len(tail)-1:]
 			}
-			if t.disabledExecuteAPI[parts[0]] {
+			if t.disabledExecuteAPI[id] {
 				return "", "", "", false
 			}
-			return parts[0], parts[1], rest, t.stage(parts[0], parts[1]) != nil
+			return id, name, rest, t.stage(id, name) != nil
 		}
 	}
 	// 2. {apiId}.execute-api.{anything}/{stage}/{path}

@@ -32,6 +32,11 @@ func TestResolve(t *testing.T) {
 		{"user request path", "anything", "/restapis/abc123defg/prod/_user_request_/pets/%2F", "abc123defg", "prod", "/pets/%2F", true},
 		{"user request path, root", "anything", "/restapis/abc123defg/dev/_user_request_", "abc123defg", "dev", "/", true},
 		{"user request path, no marker", "anything", "/restapis/abc123defg/dev/pets", "", "", "", false},
+		{"user request path, trailing slash", "anything", "/restapis/abc123defg/dev/_user_request_/", "abc123defg", "dev", "/", true},
+		{"user request path, deep", "anything", "/restapis/abc123defg/dev/_user_request_/a//b/c/", "abc123defg", "dev", "/a//b/c/", true},
+		{"user request path, marker later", "anything", "/restapis/abc123defg/dev/x/_user_request_/a", "", "", "", false},
+		{"user request path, no stage", "anything", "/restapis/abc123defg", "", "", "", false},
+		{"user request path, unknown stage", "anything", "/restapis/abc123defg/nope/_user_request_/a", "abc123defg", "nope", "/a", false},
 		{"custom domain base path", "api.example.com", "/v1/pets", "abc123defg", "prod", "/pets", true},
 		{"custom domain is case-insensitive", "API.EXAMPLE.COM:443", "/v1", "abc123defg", "prod", "/", true},
 		{"custom domain (none) mapping", "api.example.com", "/other/x", "abc123defg", "dev", "/other/x", true},
@@ -46,5 +51,15 @@ func TestResolve(t *testing.T) {
 				t.Errorf("resolve(%q, %q) = %q %q %q %v, want %q %q %q %v", c.host, c.path, api, stage, rest, ok, c.api, c.stage, c.rest, c.ok)
 			}
 		})
+	}
+}
+
+func BenchmarkResolveUserRequest(b *testing.B) {
+	tb := &table{stages: map[string]map[string]*servedStage{"abc123defg": {"prod": {}}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, _, ok := tb.resolve("127.0.0.1:8080", "/restapis/abc123defg/prod/_user_request_/svc/items/1"); !ok {
+			b.Fatal("not resolved")
+		}
 	}
 }
