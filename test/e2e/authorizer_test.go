@@ -278,9 +278,81 @@ func TestLambdaAuthorizer(t *testing.T) {
 		}
 	})
 
+	t.Run("test-invoke-authorizer", func(t *testing.T) {
+		testAuthorizer := func(name string, args ...string) testInvokeAuthorizerOutput {
+			t.Helper()
+			var out testInvokeAuthorizerOutput
+			if err := json.Unmarshal([]byte(f.cli(append([]string{"test-invoke-authorizer", api, name, "--output", "json"}, args...)...)), &out); err != nil {
+				t.Fatal(err)
+			}
+			// The identities as ferry received them are masked; what the
+			// function answers (principalId, context) is shown as it is.
+			for _, secret := range []string{"Bearer alice", `"X-User":"carol`, `"X-User":["carol`, `"tenant":["acme`} {
+				if strings.Contains(out.Log, secret) {
+					t.Errorf("the log shows %q:\n%s", secret, out.Log)
+				}
+			}
+			return out
+		}
+		before := invocations(front, "authz")
+		// alice's answer is in the served stage's cache; a test invokes anyway.
+		out := testAuthorizer("tok", "--header", "Authorization=Bearer alice", "--path", "/pets/1")
+		if out.ClientStatus != 0 || out.PrincipalID != "user-alice" || out.Authorization["tier"][0] != "gold" || out.Authorization["n"][0] != "7" ||
+			!strings.HasSuffix(out.Authorization["arn"][0], ":"+api+"/test-invoke-stage/GET/pets/1") || !strings.Contains(out.Policy, `"Effect":"Allow"`) {
+			t.Errorf("allow: %+v", out)
+		}
+		if !strings.Contains(out.Log, "Policy decision for ") || !strings.Contains(out.Log, "Successfully completed authorizer execution") {
+			t.Errorf("allow: log\n%s", out.Log)
+		}
+		out = testAuthorizer("tok", "--header", "Authorization=Bearer nobody", "--path", "/pets/1")
+		if out.ClientStatus != 403 || out.PrincipalID != "user-nobody" || !strings.Contains(out.Log, "explicit Deny") {
+			t.Errorf("deny: %+v", out)
+		}
+		out = testAuthorizer("tok")
+		if out.ClientStatus != 401 || !strings.Contains(out.Log, "no token in method.request.header.Authorization") {
+			t.Errorf("missing token: %+v", out)
+		}
+		out = testAuthorizer("tok", "--header", "Authorization=Basic abc")
+		if out.ClientStatus != 401 || !strings.Contains(out.Log, "does not match identityValidationExpression") {
+			t.Errorf("token failing the expression: %+v", out)
+		}
+		out = testAuthorizer("tok", "--header", "Authorization=Bearer crash")
+		if out.ClientStatus != 500 || !strings.Contains(out.Log, "database down") {
+			t.Errorf("failing function: %+v", out)
+		}
+		if got := invocations(front, "authz") - before; got != 3 {
+			t.Errorf("authorizer invoked %d times by five tests, want 3 (none without a valid token, none from the cache)", got)
+		}
+		out = testAuthorizer("req", "--header", "X-User=carol-the-user", "--query", "tenant=acme-tenant", "--path", "/reports/9")
+		if out.ClientStatus != 0 || out.PrincipalID != "carol-the-user" || out.Authorization["tenant"][0] != "acme-tenant" ||
+			out.Authorization["stage"][0] != "test-invoke-stage" || out.Authorization["resource"][0] != "/reports/{id}" || out.Authorization["id"][0] != "9" {
+			t.Errorf("REQUEST authorizer: %+v", out)
+		}
+		// The text output, as people read it.
+		text := f.cli("test-invoke-authorizer", api, "tok", "--header", "Authorization=Bearer nobody")
+		if !strings.HasPrefix(text, "Client status: 403 (refused)\n") || !strings.Contains(text, "Principal: user-nobody\n") {
+			t.Errorf("text output:\n%s", text)
+		}
+		if _, errOut, err := f.tryCLI("test-invoke-authorizer", api, "no-such"); err == nil || !strings.Contains(errOut, "tok (id ") {
+			t.Errorf("unknown authorizer: %v %s", err, errOut)
+		}
+	})
+
 	if !signedWithTemporaryKeys(front, w.minio.AccessKey) {
 		t.Errorf("every authorizer Invoke call should be signed with the assumed role's temporary keys")
 	}
+}
+
+// testInvokeAuthorizerOutput is TestInvokeAuthorizer's answer as API
+// Gateway's clients read it.
+type testInvokeAuthorizerOutput struct {
+	ClientStatus  int                 `json:"clientStatus"`
+	Log           string              `json:"log"`
+	Latency       int64               `json:"latency"`
+	PrincipalID   string              `json:"principalId"`
+	Policy        string              `json:"policy"`
+	Authorization map[string][]string `json:"authorization"`
+	Claims        map[string]string   `json:"claims"`
 }
 
 // jwksIssuer is an HTTPS JWKS endpoint run by the test, with its CA
@@ -504,6 +576,33 @@ func TestJWTAuthorizerAndCORS(t *testing.T) {
 			if got := resp.Header.Get(k); got != v {
 				t.Errorf("preflight %s = %q, want %q", k, got, v)
 			}
+		}
+	})
+
+	t.Run("test-invoke-authorizer", func(t *testing.T) {
+		testAuthorizer := func(args ...string) testInvokeAuthorizerOutput {
+			t.Helper()
+			var out testInvokeAuthorizerOutput
+			if err := json.Unmarshal([]byte(f.cli(append([]string{"test-invoke-authorizer", api, "orders-jwt", "--output", "json"}, args...)...)), &out); err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		tok := is.token(t, claims(nil))
+		out := testAuthorizer("--header", "Authorization=Bearer "+tok)
+		if out.ClientStatus != 0 || out.PrincipalID != "user-42" || out.Claims["email"] != "u42@example.com" || out.Claims["scope"] != "orders/read orders/list" {
+			t.Errorf("valid token: %+v", out)
+		}
+		if strings.Contains(out.Log, tok[:40]) {
+			t.Errorf("the log shows the token:\n%s", out.Log)
+		}
+		out = testAuthorizer("--header", "Authorization=Bearer "+is.token(t, claims(map[string]any{"aud": "billing-api"})))
+		if out.ClientStatus != 401 || !strings.Contains(out.Log, "the token's audience is not accepted") || out.Claims != nil {
+			t.Errorf("wrong audience: %+v", out)
+		}
+		out = testAuthorizer()
+		if out.ClientStatus != 401 || !strings.Contains(out.Log, "no token in") {
+			t.Errorf("no token: %+v", out)
 		}
 	})
 
