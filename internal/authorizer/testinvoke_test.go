@@ -233,6 +233,13 @@ func TestTestInvokeJWT(t *testing.T) {
 			if out.ClientStatus != c.status || !strings.Contains(out.Log, c.wantLog) {
 				t.Errorf("clientStatus %d, want %d; log lacks %q?\n%s", out.ClientStatus, c.status, c.wantLog, out.Log)
 			}
+			if c.auth == "jwt" {
+				// A method without scopes, served, answers the same.
+				_, guardErr := call(guardFor(t, a, testAPI(jwtDef(is)), "CUSTOM"), "1", map[string]string{"Authorization": c.token})
+				if got := statusOf(guardErr); got != out.ClientStatus {
+					t.Errorf("a served call gets %d (%v), the test says %d", got, guardErr, out.ClientStatus)
+				}
+			}
 			if tok := strings.TrimPrefix(c.token, "Bearer "); len(tok) > 20 && strings.Contains(out.Log, tok[:20]) {
 				t.Errorf("log shows the token:\n%s", out.Log)
 			}
@@ -288,4 +295,38 @@ func TestMaskSecret(t *testing.T) {
 			t.Errorf("maskSecret(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzTestInvoke feeds TestInvoke the parts of its input a caller writes
+// freely: it must answer with an error or one of the statuses a client can
+// get, and never panic.
+func FuzzTestInvoke(f *testing.F) {
+	f.Add("/pets/42?q=1", "Bearer good-token-1", "identity.sourceIp", "10.0.0.1")
+	f.Add("/", "", "", "")
+	f.Add("/pets/%zz", "Basic abc", "authorizer.x", "y")
+	f.Add("//evil/x", "Bearer a b", "context.accountId", "1")
+	f.Fuzz(func(t *testing.T, path, token, ctxKey, ctxVal string) {
+		req := &model.Authorizer{ID: "au2", Name: "req", Type: TypeRequest, AuthorizerURI: testAuthURI,
+			IdentitySource: "method.request.header.Authorization, method.request.querystring.q", AuthorizerResultTTLInSeconds: intp(0)}
+		a := New(Options{Invoke: (&fakeLambda{answer: okAnswer(policyFor("Allow", "*/GET/pets/*"))}).factory})
+		api := testInvokeAPI(tokenAuthorizer(nil), req)
+		for _, name := range []string{"tok", "req"} {
+			in := &TestRequest{PathWithQueryString: path, Headers: map[string]string{"Authorization": token}}
+			if ctxKey != "" {
+				in.AdditionalContext = map[string]string{ctxKey: ctxVal}
+			}
+			out, err := a.TestInvoke(context.Background(), api, name, in)
+			if err != nil {
+				continue
+			}
+			switch out.ClientStatus {
+			case 0, 401, 403, 500:
+			default:
+				t.Fatalf("%s: clientStatus %d", name, out.ClientStatus)
+			}
+			if !strings.HasPrefix(out.Log, "Execution log for request ") {
+				t.Fatalf("%s: log %q", name, out.Log)
+			}
+		}
+	})
 }
