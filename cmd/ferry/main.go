@@ -69,11 +69,13 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "ferry: a self-hosted API gateway for Amazon API Gateway definitions")
 	fmt.Fprintln(w, "\nUsage: ferry COMMAND [ARGS]\n\nCommands:")
 	names := make([]string, 0, len(commands))
+	width := 0
 	for n := range commands {
 		names = append(names, n)
+		width = max(width, len(n))
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(w, "  %-16s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-*s  %s\n", width, n, commands[n].summary)
 	}
 }

@@ -192,7 +192,7 @@ func serve(ctx context.Context, env *cliEnv, cfg *config.Config) error {
 		return fmt.Errorf("ferry serve: %w", err)
 	}
 	// The admin API tests authorizers with the gateway's own authorizer step.
-	adminHandler, err := admin.NewHandler(admin.Config{Store: admin.WithAuthorizerTests(admin.WithUsage(st, usage), auths), Tokens: tokens, Pipeline: popts, Logger: log, OnChange: gw.Changed,
+	adminHandler, err := admin.NewHandler(admin.Config{Store: st, Usage: usage, Authorizers: auths, Tokens: tokens, Pipeline: popts, Logger: log, OnChange: gw.Changed,
 		KVM: kv, CheckDeploy: deployCredentialsCheck(resolver)})
 	if err != nil {
 		return fmt.Errorf("ferry serve: %w", err)

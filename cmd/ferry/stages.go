@@ -15,6 +15,7 @@ import (
 func init() {
 	register(&command{name: "stages", summary: "list an API's stages", run: helpOK(runStages)})
 	register(&command{name: "deployments", summary: "list an API's deployments", run: helpOK(runDeployments)})
+	register(&command{name: "authorizers", summary: "list an API's authorizers (their ids, for test-invoke-authorizer)", run: helpOK(runAuthorizers)})
 	register(&command{name: "stage", summary: "take a stage offline or online, or roll it back to an earlier deployment", run: helpOK(runStage)})
 }
 
@@ -32,6 +33,24 @@ func runStages(ctx context.Context, env *cliEnv, args []string) error {
 				state = "offline"
 			}
 			return []string{st.StageName, st.DeploymentID, state, formatVars(st.Variables), orDash(st.LastUpdatedDate)}
+		},
+	}.run(ctx, env, args)
+}
+
+func runAuthorizers(ctx context.Context, env *cliEnv, args []string) error {
+	return listing[*model.Authorizer]{
+		name: "authorizers", usage: "authorizers API_ID [--output json]", args: 1,
+		path: func(pos []string) string { return admin.Path("restapis", pos[0], "authorizers") },
+		fetch: func(ctx context.Context, c *admin.Client, pos []string) ([]*model.Authorizer, error) {
+			return c.ListAuthorizers(ctx, pos[0])
+		},
+		header: []string{"ID", "NAME", "TYPE", "IDENTITY SOURCE", "TTL"},
+		row: func(a *model.Authorizer) []string {
+			ttl := "-"
+			if a.AuthorizerResultTTLInSeconds != nil {
+				ttl = fmt.Sprintf("%ds", *a.AuthorizerResultTTLInSeconds)
+			}
+			return []string{a.ID, a.Name, a.Type, orDash(a.IdentitySource), ttl}
 		},
 	}.run(ctx, env, args)
 }

@@ -38,7 +38,7 @@ func TestCLITestInvokeAuthorizer(t *testing.T) {
 		t.Fatal(err)
 	}
 	rt := &recordingTester{name: "tok"}
-	h, err := admin.NewHandler(admin.Config{Store: admin.WithAuthorizerTests(st, rt), Tokens: []admin.Token{admin.FullAccess(cliToken)}})
+	h, err := admin.NewHandler(admin.Config{Store: st, Authorizers: rt, Tokens: []admin.Token{admin.FullAccess(cliToken)}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,7 @@ func newUsageCLI(t *testing.T) (*cliHarness, *usageplan.Enforcer) {
 	if _, err := st.DeployToStage(ctx, "a1", &model.Deployment{ID: "d1", Snapshot: api}, "prod", nil, ""); err != nil {
 		t.Fatal(err)
 	}
-	h, err := admin.NewHandler(admin.Config{Store: admin.WithUsage(st, enf), Tokens: []admin.Token{
+	h, err := admin.NewHandler(admin.Config{Store: st, Usage: enf, Tokens: []admin.Token{
 		admin.FullAccess(cliToken), {Value: "write-only-token-1", Scopes: []admin.Scope{admin.ScopeRead, admin.ScopeWrite}}}})
 	if err != nil {
 		t.Fatal(err)

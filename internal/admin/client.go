@@ -323,6 +323,18 @@ func (c *Client) ListStages(ctx context.Context, apiID string) ([]*model.Stage, 
 	return out.Item, c.call(ctx, http.MethodGet, Path("restapis", apiID, "stages"), nil, nil, &out)
 }
 
+// ListAuthorizers returns an API's authorizers.
+func (c *Client) ListAuthorizers(ctx context.Context, apiID string) ([]*model.Authorizer, error) {
+	var out list[*model.Authorizer]
+	return out.Item, c.call(ctx, http.MethodGet, Path("restapis", apiID, "authorizers"), nil, nil, &out)
+}
+
+// GetAuthorizer returns one authorizer of an API, by id or by name.
+func (c *Client) GetAuthorizer(ctx context.Context, apiID, idOrName string) (*model.Authorizer, error) {
+	var out model.Authorizer
+	return &out, c.call(ctx, http.MethodGet, Path("restapis", apiID, "authorizers", idOrName), nil, nil, &out)
+}
+
 // GetStage returns one stage.
 func (c *Client) GetStage(ctx context.Context, apiID, name string) (*model.Stage, error) {
 	var out model.Stage

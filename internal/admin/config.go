@@ -22,6 +22,14 @@ type Config struct {
 	Logger *slog.Logger
 	// OnChange is called after every committed write, so the gateway can reload what it serves.
 	OnChange func()
+	// Usage reads the data plane's per-key usage for GET
+	// /usageplans/{id}/usage; nil answers that route with 404.
+	// *usageplan.Enforcer satisfies it.
+	Usage UsageReader
+	// Authorizers evaluates an API's authorizer for POST
+	// /restapis/{id}/authorizers/{authorizerId} (TestInvokeAuthorizer);
+	// nil answers that route with 404. *authorizer.Authorizers satisfies it.
+	Authorizers AuthorizerTester
 	// KVM serves the key-value maps under /ferry/kvms; nil answers those
 	// routes with 404. *kvm.Service satisfies it.
 	KVM KVMService

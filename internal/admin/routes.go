@@ -25,6 +25,8 @@ func (s *server) routes() {
 	s.handle("PUT /restapis/{id}/resources/{rid}/methods/{verb}/integration/responses/{status}", s.putIntegrationResponse)
 	s.handle("DELETE /restapis/{id}/resources/{rid}/methods/{verb}/integration/responses/{status}", s.deleteIntegrationResponse)
 
+	s.handle("GET /restapis/{id}/authorizers", s.listAuthorizers)
+	s.handle("GET /restapis/{id}/authorizers/{authorizerId}", s.getAuthorizer)
 	s.handle("POST /restapis/{id}/authorizers/{authorizerId}", s.testInvokeAuthorizer)
 
 	s.handle("GET /restapis/{id}/deployments", s.listDeployments)

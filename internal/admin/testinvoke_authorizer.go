@@ -17,39 +17,6 @@ type AuthorizerTester interface {
 	TestInvoke(ctx context.Context, api *model.API, idOrName string, req *authorizer.TestRequest) (*authorizer.TestResult, error)
 }
 
-// WithAuthorizerTests returns st with the data plane's authorizer step
-// attached, for Config.Store: POST /restapis/{id}/authorizers/{aid} runs
-// t, every other call st. The store carries it, as WithUsage carries usage,
-// so Config keeps one field per concern of its own; the key store and
-// usage reader st may carry stay visible.
-func WithAuthorizerTests(st Store, t AuthorizerTester) Store {
-	s := authorizerTestStore{Store: st, tester: t}
-	if ks, ok := st.(KeyStore); ok {
-		return authorizerTestKeyStore{authorizerTestStore: s, KeyStore: ks}
-	}
-	return s
-}
-
-type authorizerTestStore struct {
-	Store
-	tester AuthorizerTester
-}
-
-func (s authorizerTestStore) authorizerTester() AuthorizerTester { return s.tester }
-
-// usage forwards the usage reader of a store WithUsage wrapped.
-func (s authorizerTestStore) usage() UsageReader {
-	if u, ok := s.Store.(interface{ usage() UsageReader }); ok {
-		return u.usage()
-	}
-	return nil
-}
-
-type authorizerTestKeyStore struct {
-	authorizerTestStore
-	KeyStore
-}
-
 // TestInvokeAuthorizerInput is the body of POST
 // /restapis/{id}/authorizers/{authorizerId} (API Gateway's TestInvokeAuthorizer).
 type TestInvokeAuthorizerInput struct {
@@ -91,8 +58,8 @@ type TestInvokeAuthorizerOutput struct {
 // an authorizer of the API's current definition, deployed or not, for the
 // call the body describes. The authorizer is named by id or by name.
 func (s *server) testInvokeAuthorizer(w http.ResponseWriter, r *http.Request) error {
-	ts, ok := s.store.(interface{ authorizerTester() AuthorizerTester })
-	if !ok || ts.authorizerTester() == nil {
+	tester := s.cfg.Authorizers
+	if tester == nil {
 		return notFound("this server runs no authorizers, so it cannot test one")
 	}
 	var in TestInvokeAuthorizerInput
@@ -106,7 +73,7 @@ func (s *server) testInvokeAuthorizer(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	res, err := ts.authorizerTester().TestInvoke(r.Context(), api, r.PathValue("authorizerId"), &authorizer.TestRequest{
+	res, err := tester.TestInvoke(r.Context(), api, r.PathValue("authorizerId"), &authorizer.TestRequest{
 		Headers: in.Headers, MultiValueHeaders: in.MultiValueHeaders, PathWithQueryString: in.PathWithQueryString,
 		Body: in.Body, StageVariables: in.StageVariables, AdditionalContext: in.AdditionalContext,
 	})

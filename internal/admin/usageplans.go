@@ -62,23 +62,6 @@ type UsageReader interface {
 	Usage(ctx context.Context, plan *model.UsagePlan, keyIDs []string, start, end time.Time) (*usageplan.Usage, error)
 }
 
-// WithUsage returns st with the data plane's usage attached, for
-// Config.Store: GET /usageplans/{id}/usage reads u, every other call st.
-func WithUsage(st interface {
-	Store
-	KeyStore
-}, u UsageReader) Store {
-	return usageStore{Store: st, KeyStore: st, u: u}
-}
-
-type usageStore struct {
-	Store
-	KeyStore
-	u UsageReader
-}
-
-func (u usageStore) usage() UsageReader { return u.u }
-
 // CreateAPIKeyInput is the body of POST /apikeys.
 type CreateAPIKeyInput struct {
 	// Name is the key's display name; required.
@@ -468,8 +451,8 @@ func (s *server) removeUsagePlanKey(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *server) getUsage(w http.ResponseWriter, r *http.Request) error {
-	u, ok := s.store.(interface{ usage() UsageReader })
-	if !ok || u.usage() == nil {
+	u := s.cfg.Usage
+	if u == nil {
 		return notFound("usage is not counted by this server: the admin API was built without the gateway's counters")
 	}
 	q := r.URL.Query()
@@ -493,7 +476,7 @@ func (s *server) getUsage(w http.ResponseWriter, r *http.Request) error {
 			ids = append(ids, k.ID)
 		}
 	}
-	out, err := u.usage().Usage(r.Context(), plan, ids, start, end)
+	out, err := u.Usage(r.Context(), plan, ids, start, end)
 	if err != nil {
 		return err
 	}

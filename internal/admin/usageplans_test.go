@@ -29,7 +29,7 @@ func newKeysHarness(t *testing.T) (*harness, *usageplan.Enforcer) {
 		t.Fatal(err)
 	}
 	h, err := NewHandler(Config{
-		Store: WithUsage(hs.st, enf),
+		Store: hs.st, Usage: enf,
 		Tokens: []Token{FullAccess(fullToken), {Value: readToken, Scopes: []Scope{ScopeRead}},
 			{Value: writeToken, Scopes: []Scope{ScopeWrite}}},
 		Logger: slog.New(slog.NewTextHandler(hs.logs, nil)),

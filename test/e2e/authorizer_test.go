@@ -294,6 +294,27 @@ func TestLambdaAuthorizer(t *testing.T) {
 			}
 			return out
 		}
+		// The authorizers are listed with the ids import gave them, and an
+		// id works wherever a name does.
+		var listed struct {
+			Item []struct{ ID, Name, Type string } `json:"item"`
+		}
+		if err := json.Unmarshal([]byte(f.cli("authorizers", api, "--output", "json")), &listed); err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]string{}
+		for _, a := range listed.Item {
+			ids[a.Name] = a.ID
+		}
+		if len(listed.Item) != 2 || ids["tok"] == "" || ids["req"] == "" {
+			t.Fatalf("ferry authorizers listed %+v, want tok and req with ids", listed.Item)
+		}
+		if text := f.cli("authorizers", api); !strings.Contains(text, ids["tok"]) || !strings.Contains(text, "TOKEN") {
+			t.Errorf("ferry authorizers (text):\n%s", text)
+		}
+		if out := testAuthorizer(ids["tok"], "--header", "Authorization=Bearer nobody"); out.ClientStatus != 403 {
+			t.Errorf("test-invoke-authorizer by id %s: clientStatus %d, want 403", ids["tok"], out.ClientStatus)
+		}
 		before := invocations(front, "authz")
 		// alice's answer is in the served stage's cache; a test invokes anyway.
 		out := testAuthorizer("tok", "--header", "Authorization=Bearer alice", "--path", "/pets/1")
