@@ -33,6 +33,11 @@
 // that returns usageIdentifierKey on an API whose apiKeySource is
 // AUTHORIZER, $context.identity.apiKey for the API key step.
 //
+// Authorizers.TestInvoke is API Gateway's TestInvokeAuthorizer: it builds
+// one authorizer from an API's current definition and evaluates it for a
+// simulated call, bypassing the result cache, and answers the status a
+// client would get with an execution log in which identities are masked.
+//
 // This package refuses calls with *gatewayresponse.Error values only; it
 // never logs a token, a key or a claim.
 package authorizer
