@@ -158,24 +158,7 @@ func TestUsagePlans(t *testing.T) {
 		if at, err := time.Parse(time.RFC3339, p.QuotaStart); err != nil || time.Since(at) > time.Minute {
 			t.Errorf("ferryQuotaStart %q: want the plan's creation time", p.QuotaStart)
 		}
-		// accepted counts 200s until the first 429, and fails on a 200 after it.
-		accepted := func(n int) int {
-			ok, refused := 0, false
-			for i := 0; i < n; i++ {
-				resp, body := f.call("GET", id, "prod", "/items", nil, map[string]string{"x-api-key": value})
-				switch {
-				case resp.StatusCode == 200 && refused:
-					t.Fatalf("call %d was accepted after a refusal", i)
-				case resp.StatusCode == 200:
-					ok++
-				case resp.StatusCode == 429 && strings.Contains(body, "Limit Exceeded"):
-					refused = true
-				default:
-					t.Fatalf("call %d: %d %s", i, resp.StatusCode, body)
-				}
-			}
-			return ok
-		}
+		accepted := func(n int) int { return quotaAccepted(t, f, id, value, n) }
 		if got := accepted(limit + 3); got != limit-offset {
 			t.Errorf("%d calls accepted in the first month, want exactly %d - %d = %d", got, limit, offset, limit-offset)
 		}
@@ -325,25 +308,7 @@ func TestUsagePlanQuotaSurvivesRestart(t *testing.T) {
 	f.cli("usageplan", "add-key", plan, key)
 	f.cli("usageplan", "add-key", plan, crashKey)
 
-	// accepted counts 200s until the first 429, and fails on a 200 after it.
-	accepted := func(g *ferry, keyValue string, n int) int {
-		t.Helper()
-		ok, refused := 0, false
-		for i := 0; i < n; i++ {
-			resp, body := g.call("GET", id, "prod", "/items", nil, map[string]string{"x-api-key": keyValue})
-			switch {
-			case resp.StatusCode == 200 && refused:
-				t.Fatalf("call %d was accepted after a refusal", i)
-			case resp.StatusCode == 200:
-				ok++
-			case resp.StatusCode == 429 && strings.Contains(body, "Limit Exceeded"):
-				refused = true
-			default:
-				t.Fatalf("call %d: %d %s", i, resp.StatusCode, body)
-			}
-		}
-		return ok
-	}
+	accepted := func(g *ferry, keyValue string, n int) int { return quotaAccepted(t, g, id, keyValue, n) }
 	usage := func(g *ferry, keyID string) [][]int {
 		t.Helper()
 		var u struct {
@@ -400,4 +365,26 @@ func TestUsagePlanQuotaSurvivesRestart(t *testing.T) {
 	if got := accepted(h, value, 2); got != 0 {
 		t.Errorf("the spent key got %d calls after a second restart", got)
 	}
+}
+
+// quotaAccepted makes n calls of GET /items on the API's prod stage with
+// an API key and counts the 200s until the first 429 Limit Exceeded; a 200
+// after a refusal, or any other answer, fails the test.
+func quotaAccepted(t *testing.T, f *ferry, apiID, keyValue string, n int) int {
+	t.Helper()
+	ok, refused := 0, false
+	for i := 0; i < n; i++ {
+		resp, body := f.call("GET", apiID, "prod", "/items", nil, map[string]string{"x-api-key": keyValue})
+		switch {
+		case resp.StatusCode == 200 && refused:
+			t.Fatalf("call %d was accepted after a refusal", i)
+		case resp.StatusCode == 200:
+			ok++
+		case resp.StatusCode == 429 && strings.Contains(body, "Limit Exceeded"):
+			refused = true
+		default:
+			t.Fatalf("call %d: %d %s", i, resp.StatusCode, body)
+		}
+	}
+	return ok
 }
