@@ -59,12 +59,20 @@ type httpBackend struct {
 func (h *httpBackend) call(ctx context.Context, req *Request) (*Response, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	timer := time.AfterFunc(h.timeout, func() { cancel(errTimeout) })
-	var body io.Reader = bytes.NewReader(req.Body)
+	// A request without a body (most GETs: the stream is http.NoBody and
+	// its length 0) is sent with NoBody below, so it gets no reader and no
+	// clientBody: they would be allocated for every call and never read.
+	var body io.Reader
 	length := int64(len(req.Body))
 	var upload *clientBody
-	if req.Stream != nil {
+	switch {
+	case req.Stream != nil && req.ContentLength != 0:
 		upload = &clientBody{r: req.Stream, failed: make(chan struct{})}
 		body, length = upload, req.ContentLength
+	case req.Stream != nil:
+		length = 0
+	case length > 0:
+		body = bytes.NewReader(req.Body)
 	}
 	// req.URL was parsed when it was built: printing it only for
 	// NewRequest to parse it again cost four allocations a call. The
