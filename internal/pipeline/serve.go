@@ -54,6 +54,11 @@ type exchange struct {
 	tin   *mappingtemplate.Input
 	trace *tracer // nil outside test-invoke
 	res   Result
+
+	// ctxv and tinv hold what rc and tin point to, so that one allocation
+	// per request carries the exchange, its $context and its template input.
+	ctxv reqctx.Context
+	tinv mappingtemplate.Input
 }
 
 // Serve runs one request through the stage's pipeline and writes the answer.
@@ -69,7 +74,8 @@ func (x *exchange) serve(w http.ResponseWriter) {
 		// API Gateway's spelling, kept as is: clients grep for it.
 		w.Header()["x-amzn-RequestId"] = []string{x.e.RequestID}
 	}
-	x.rc = x.context()
+	x.fillContext(&x.ctxv)
+	x.rc = &x.ctxv
 	x.vals.Context = x.rc
 	x.vals.StageVariables = s.vars
 	x.vals.Header = r.Header
@@ -140,10 +146,11 @@ func (x *exchange) serve(w http.ResponseWriter) {
 			return
 		}
 	}
-	x.tin = &mappingtemplate.Input{
+	x.tinv = mappingtemplate.Input{
 		Body: x.vals.Body, Path: x.vals.Path, Query: x.vals.Query, Header: r.Header,
 		StageVariables: s.vars, Context: x.rc, KVM: s.kvm,
 	}
+	x.tin = &x.tinv
 	in := &integrationrequest.Input{
 		Values: &x.vals, HTTPMethod: r.Method, RawQuery: r.URL.RawQuery,
 		Template: x.tin, ContentLength: r.ContentLength,
@@ -174,13 +181,13 @@ func (x *exchange) serve(w http.ResponseWriter) {
 	x.methodResponse(w, resp)
 }
 
-// context fills $context from the entry and the request.
-func (x *exchange) context() *reqctx.Context {
+// fillContext fills $context from the entry and the request.
+func (x *exchange) fillContext(c *reqctx.Context) {
 	start := x.e.Start
 	if start.IsZero() {
 		start = x.s.opt.now()
 	}
-	return &reqctx.Context{
+	*c = reqctx.Context{
 		RequestID:         x.e.RequestID,
 		ExtendedRequestID: x.e.RequestID,
 		APIID:             x.s.apiID,
