@@ -49,16 +49,31 @@ go build -o bin/example-backend ./examples/backend
 pids+=($!)
 ./bin/ferry serve --data-dir "$DATA" --listen "$LISTEN" --admin-listen "$ADMIN" --log-format json >/dev/null 2>&1 &
 pids+=($!)
+ferry_pid=$!
 for _ in $(seq 1 100); do ./bin/ferry apis >/dev/null 2>&1 && break; sleep 0.1; done
 api=$(./bin/ferry import examples/http-proxy.yaml)
 ./bin/ferry deploy "$api" --stage bench --stage-var "backend=$BACKEND" >/dev/null
 curl -sf "http://$LISTEN/restapis/$api/bench/_user_request_/svc/warm" >/dev/null
 
 rps() { wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
+# ferry's CPU time (user + system, in clock ticks) so far.
+ferry_ticks() { awk '{print $14 + $15}' "/proc/$ferry_pid/stat" 2>/dev/null || echo 0; }
 direct=$(rps "http://$BACKEND/items/1")
-viaferry=$(rps "http://$LISTEN/restapis/$api/bench/_user_request_/svc/items/1")
+# Requests/s moves with whatever else the machine runs; ferry's CPU time per
+# request barely does, so it is the figure to compare between two builds.
+t0=$(ferry_ticks)
+out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "http://$LISTEN/restapis/$api/bench/_user_request_/svc/items/1" &
+  sleep 2; ss -tan state established "( dport = :${BACKEND##*:} )" | tail -n +2 | wc -l >"$DATA/conns"; wait)
+t1=$(ferry_ticks)
+viaferry=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+n=$(awk '/requests in/ {print $1}' <<<"$out")
 echo "== load: wrk -t$THREADS -c$CONNS -d${DURATION}s on loopback (ferry and the servers share the machine's cores)"
 printf '%-36s %12s req/s\n' "backend directly" "$direct" "through ferry HTTP_PROXY" "$viaferry"
+if [ "${n:-0}" -gt 0 ]; then
+  printf '%-36s %12s us of ferry CPU per request\n' "through ferry HTTP_PROXY" "$(( (t1 - t0) * 1000000 / $(getconf CLK_TCK) / n ))"
+fi
+# With keep-alive working, ferry holds about one backend connection per client connection.
+printf '%-36s %12s (wrk holds %s)\n' "ferry -> backend connections" "$(cat "$DATA/conns")" "$CONNS"
 
 if [ -n "${LOCAL_AWS:-}" ]; then
   topic=arn:aws:sns:us-east-1:123456789012:bench-topic
