@@ -193,23 +193,7 @@ func (s *server) deleteMethod(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) getMethodResponse(w http.ResponseWriter, r *http.Request) error {
-	api, err := s.loadAPI(r)
-	if err != nil {
-		return err
-	}
-	st, err := statusCode(r)
-	if err != nil {
-		return err
-	}
-	res, m, err := findMethod(api, r)
-	if err != nil {
-		return err
-	}
-	mr := m.MethodResponses[st]
-	if mr == nil {
-		return notFound("%s %s has no method response %s", m.HTTPMethod, res.Path, st)
-	}
-	return writeJSON(w, http.StatusOK, mr)
+	return methodResponses.get(s, w, r)
 }
 
 func (s *server) putMethodResponse(w http.ResponseWriter, r *http.Request) error {
@@ -222,43 +206,11 @@ func (s *server) putMethodResponse(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	mr := &model.MethodResponse{StatusCode: st, ResponseParameters: in.ResponseParameters, ResponseModels: in.ResponseModels}
-	err = s.edit(r, func(api *model.API) error {
-		_, m, err := findMethod(api, r)
-		if err != nil {
-			return err
-		}
-		if m.MethodResponses == nil {
-			m.MethodResponses = map[string]*model.MethodResponse{}
-		}
-		m.MethodResponses[st] = mr
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, mr)
+	return methodResponses.put(s, w, r, st, mr)
 }
 
 func (s *server) deleteMethodResponse(w http.ResponseWriter, r *http.Request) error {
-	st, err := statusCode(r)
-	if err != nil {
-		return err
-	}
-	err = s.edit(r, func(api *model.API) error {
-		res, m, err := findMethod(api, r)
-		if err != nil {
-			return err
-		}
-		if m.MethodResponses[st] == nil {
-			return notFound("%s %s has no method response %s", m.HTTPMethod, res.Path, st)
-		}
-		delete(m.MethodResponses, st)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	return writeNoContent(w)
+	return methodResponses.delete(s, w, r)
 }
 
 func (s *server) getIntegration(w http.ResponseWriter, r *http.Request) error {
@@ -321,23 +273,7 @@ func (s *server) deleteIntegration(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *server) getIntegrationResponse(w http.ResponseWriter, r *http.Request) error {
-	api, err := s.loadAPI(r)
-	if err != nil {
-		return err
-	}
-	st, err := statusCode(r)
-	if err != nil {
-		return err
-	}
-	m, in, err := findIntegration(api, r)
-	if err != nil {
-		return err
-	}
-	ir := in.IntegrationResponses[st]
-	if ir == nil {
-		return notFound("the integration of %s has no integration response %s", m.HTTPMethod, st)
-	}
-	return writeJSON(w, http.StatusOK, ir)
+	return integrationResponses.get(s, w, r)
 }
 
 func (s *server) putIntegrationResponse(w http.ResponseWriter, r *http.Request) error {
@@ -353,37 +289,102 @@ func (s *server) putIntegrationResponse(w http.ResponseWriter, r *http.Request) 
 		return badRequest("put integration response: body statusCode %q differs from the path's %q", ir.StatusCode, st)
 	}
 	ir.StatusCode = st
-	err = s.edit(r, func(api *model.API) error {
-		_, in, err := findIntegration(api, r)
+	return integrationResponses.put(s, w, r, st, &ir)
+}
+
+func (s *server) deleteIntegrationResponse(w http.ResponseWriter, r *http.Request) error {
+	return integrationResponses.delete(s, w, r)
+}
+
+// responseMap is a method's responses keyed by status code, as the admin
+// API addresses them: the method responses, or its integration's responses.
+type responseMap[T any] struct {
+	// noun names one entry in messages ("method response").
+	noun string
+	// find locates the map the request's path names, and says whose it is
+	// for messages ("GET /pets", "the integration of GET").
+	find func(api *model.API, r *http.Request) (owner string, entries *map[string]*T, err error)
+}
+
+var methodResponses = responseMap[model.MethodResponse]{
+	noun: "method response",
+	find: func(api *model.API, r *http.Request) (string, *map[string]*model.MethodResponse, error) {
+		res, m, err := findMethod(api, r)
+		if err != nil {
+			return "", nil, err
+		}
+		return m.HTTPMethod + " " + res.Path, &m.MethodResponses, nil
+	},
+}
+
+var integrationResponses = responseMap[model.IntegrationResponse]{
+	noun: "integration response",
+	find: func(api *model.API, r *http.Request) (string, *map[string]*model.IntegrationResponse, error) {
+		m, in, err := findIntegration(api, r)
+		if err != nil {
+			return "", nil, err
+		}
+		return "the integration of " + m.HTTPMethod, &in.IntegrationResponses, nil
+	},
+}
+
+func (k responseMap[T]) missing(owner, st string) error {
+	return notFound("%s has no %s %s", owner, k.noun, st)
+}
+
+func (k responseMap[T]) get(s *server, w http.ResponseWriter, r *http.Request) error {
+	api, err := s.loadAPI(r)
+	if err != nil {
+		return err
+	}
+	st, err := statusCode(r)
+	if err != nil {
+		return err
+	}
+	owner, entries, err := k.find(api, r)
+	if err != nil {
+		return err
+	}
+	v := (*entries)[st]
+	if v == nil {
+		return k.missing(owner, st)
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+// put stores v under st and answers it with 201.
+func (k responseMap[T]) put(s *server, w http.ResponseWriter, r *http.Request, st string, v *T) error {
+	err := s.edit(r, func(api *model.API) error {
+		_, entries, err := k.find(api, r)
 		if err != nil {
 			return err
 		}
-		if in.IntegrationResponses == nil {
-			in.IntegrationResponses = map[string]*model.IntegrationResponse{}
+		if *entries == nil {
+			*entries = map[string]*T{}
 		}
-		in.IntegrationResponses[st] = &ir
+		(*entries)[st] = v
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, &ir)
+	return writeJSON(w, http.StatusCreated, v)
 }
 
-func (s *server) deleteIntegrationResponse(w http.ResponseWriter, r *http.Request) error {
+func (k responseMap[T]) delete(s *server, w http.ResponseWriter, r *http.Request) error {
 	st, err := statusCode(r)
 	if err != nil {
 		return err
 	}
 	err = s.edit(r, func(api *model.API) error {
-		m, in, err := findIntegration(api, r)
+		owner, entries, err := k.find(api, r)
 		if err != nil {
 			return err
 		}
-		if in.IntegrationResponses[st] == nil {
-			return notFound("the integration of %s has no integration response %s", m.HTTPMethod, st)
+		if (*entries)[st] == nil {
+			return k.missing(owner, st)
 		}
-		delete(in.IntegrationResponses, st)
+		delete(*entries, st)
 		return nil
 	})
 	if err != nil {
