@@ -225,27 +225,15 @@ func runUsagePlanRemoveKey(ctx context.Context, env *cliEnv, args []string) erro
 }
 
 func runUsagePlanKeys(ctx context.Context, env *cliEnv, args []string) error {
-	fs, af := newFlags(env, "usageplan keys", "usageplan keys PLAN_ID [--output json]")
-	pos, err := parseArgs(fs, args, 1, 1)
-	if err != nil {
-		return err
-	}
-	c, err := af.client(env)
-	if err != nil {
-		return err
-	}
-	if asJSON, _ := af.json(); asJSON {
-		return printPath(ctx, env, c, admin.Path("usageplans", pos[0], "keys"))
-	}
-	keys, err := c.ListUsagePlanKeys(ctx, pos[0])
-	if err != nil {
-		return err
-	}
-	rows := make([][]string, 0, len(keys))
-	for _, k := range keys {
-		rows = append(rows, []string{k.ID, orDash(k.Name), k.Type})
-	}
-	return table(env.stdout, []string{"KEY ID", "NAME", "TYPE"}, rows)
+	return listing[model.UsagePlanKey]{
+		name: "usageplan keys", usage: "usageplan keys PLAN_ID [--output json]", args: 1,
+		path: func(pos []string) string { return admin.Path("usageplans", pos[0], "keys") },
+		fetch: func(ctx context.Context, c *admin.Client, pos []string) ([]model.UsagePlanKey, error) {
+			return c.ListUsagePlanKeys(ctx, pos[0])
+		},
+		header: []string{"KEY ID", "NAME", "TYPE"},
+		row:    func(k model.UsagePlanKey) []string { return []string{k.ID, orDash(k.Name), k.Type} },
+	}.run(ctx, env, args)
 }
 
 // runUsagePlanUsage reads daily usage; both dates default to today (UTC).
