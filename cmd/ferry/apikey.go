@@ -118,18 +118,8 @@ func runAPIKeySetEnabled(ctx context.Context, env *cliEnv, args []string, enable
 }
 
 func runAPIKeyDelete(ctx context.Context, env *cliEnv, args []string) error {
-	fs, af := newFlags(env, "apikey delete", "apikey delete ID")
-	pos, err := parseArgs(fs, args, 1, 1)
-	if err != nil {
-		return err
-	}
-	c, err := af.client(env)
-	if err != nil {
-		return err
-	}
-	if err := c.DeleteAPIKey(ctx, pos[0]); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(env.stdout, "deleted api key %s\n", pos[0])
-	return err
+	return action{name: "apikey delete", usage: "apikey delete ID", args: 1,
+		do: func(ctx context.Context, c *admin.Client, pos []string) (string, error) {
+			return "deleted api key " + pos[0], c.DeleteAPIKey(ctx, pos[0])
+		}}.run(ctx, env, args)
 }

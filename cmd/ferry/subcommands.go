@@ -70,3 +70,30 @@ func (l listing[T]) run(ctx context.Context, env *cliEnv, args []string) error {
 	}
 	return table(env.stdout, l.header, rows)
 }
+
+// action is a command that takes a fixed number of positional arguments,
+// makes one admin call and prints one line saying what it did.
+type action struct {
+	name, usage string
+	args        int
+	// do makes the call and returns the line to print.
+	do func(ctx context.Context, c *admin.Client, pos []string) (string, error)
+}
+
+func (a action) run(ctx context.Context, env *cliEnv, args []string) error {
+	fs, af := newFlags(env, a.name, a.usage)
+	pos, err := parseArgs(fs, args, a.args, a.args)
+	if err != nil {
+		return err
+	}
+	c, err := af.client(env)
+	if err != nil {
+		return err
+	}
+	line, err := a.do(ctx, c, pos)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(env.stdout, line)
+	return err
+}

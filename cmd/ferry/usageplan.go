@@ -170,20 +170,10 @@ func runUsagePlanGet(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 func runUsagePlanDelete(ctx context.Context, env *cliEnv, args []string) error {
-	fs, af := newFlags(env, "usageplan delete", "usageplan delete ID")
-	pos, err := parseArgs(fs, args, 1, 1)
-	if err != nil {
-		return err
-	}
-	c, err := af.client(env)
-	if err != nil {
-		return err
-	}
-	if err := c.DeleteUsagePlan(ctx, pos[0]); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(env.stdout, "deleted usage plan %s\n", pos[0])
-	return err
+	return action{name: "usageplan delete", usage: "usageplan delete ID", args: 1,
+		do: func(ctx context.Context, c *admin.Client, pos []string) (string, error) {
+			return "deleted usage plan " + pos[0], c.DeleteUsagePlan(ctx, pos[0])
+		}}.run(ctx, env, args)
 }
 
 func runUsagePlanAddKey(ctx context.Context, env *cliEnv, args []string) error {
@@ -208,20 +198,10 @@ func runUsagePlanAddKey(ctx context.Context, env *cliEnv, args []string) error {
 }
 
 func runUsagePlanRemoveKey(ctx context.Context, env *cliEnv, args []string) error {
-	fs, af := newFlags(env, "usageplan remove-key", "usageplan remove-key PLAN_ID KEY_ID")
-	pos, err := parseArgs(fs, args, 2, 2)
-	if err != nil {
-		return err
-	}
-	c, err := af.client(env)
-	if err != nil {
-		return err
-	}
-	if err := c.RemoveUsagePlanKey(ctx, pos[0], pos[1]); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(env.stdout, "api key %s removed from usage plan %s\n", pos[1], pos[0])
-	return err
+	return action{name: "usageplan remove-key", usage: "usageplan remove-key PLAN_ID KEY_ID", args: 2,
+		do: func(ctx context.Context, c *admin.Client, pos []string) (string, error) {
+			return "api key " + pos[1] + " removed from usage plan " + pos[0], c.RemoveUsagePlanKey(ctx, pos[0], pos[1])
+		}}.run(ctx, env, args)
 }
 
 func runUsagePlanKeys(ctx context.Context, env *cliEnv, args []string) error {
