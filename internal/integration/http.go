@@ -195,6 +195,13 @@ func callError(cause, err error) error {
 	return gatewayresponse.New(gatewayresponse.IntegrationFailure, fmt.Errorf("integration: %w", err))
 }
 
+// CancelOnClose returns body that also ends a call's context when it is
+// closed: a streamed answer keeps its call alive until the pipeline is done
+// with it.
+func CancelOnClose(body io.ReadCloser, cancel context.CancelCauseFunc) io.ReadCloser {
+	return &cancelOnClose{body, cancel}
+}
+
 type cancelOnClose struct {
 	io.ReadCloser
 	cancel context.CancelCauseFunc

@@ -69,7 +69,7 @@ func (b *backend) callStream(ctx context.Context, req *integration.Request) (*in
 		return nil, sendError(err)
 	}
 	if resp.Stream != nil {
-		resp.Stream = &cancelOnClose{ReadCloser: resp.Stream, cancel: cancel}
+		resp.Stream = integration.CancelOnClose(resp.Stream, cancel)
 	} else {
 		cancel(nil)
 	}
@@ -115,17 +115,4 @@ func (s *sentReader) Read(p []byte) (int, error) {
 		s.sent()
 	}
 	return n, err
-}
-
-// cancelOnClose ends the call's context when the pipeline is done with the
-// answer's body.
-type cancelOnClose struct {
-	io.ReadCloser
-	cancel context.CancelCauseFunc
-}
-
-func (c *cancelOnClose) Close() error {
-	err := c.ReadCloser.Close()
-	c.cancel(nil)
-	return err
 }
