@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/ferrygw/ferry/internal/methodrequest/policy"
 )
 
 // Decision is what a policy document says about one method ARN.
@@ -259,48 +261,9 @@ func anyMatch(patterns []string, s string, fold bool) bool {
 	return false
 }
 
-// glob matches IAM wildcards: * is any run of characters (slashes and
-// colons included), ? any one character. It backtracks only to the last
-// star, so it runs in time linear in len(p)*len(s) at worst and allocates
-// nothing.
-func glob(p, s string) bool { return match(p, s, false) }
+// glob matches IAM wildcards (policy.WildcardMatch).
+func glob(p, s string) bool { return policy.WildcardMatch(p, s, false) }
 
 // globFold is glob for a lowercase pattern against s in any case (ASCII:
 // action names are ASCII).
-func globFold(p, s string) bool { return match(p, s, true) }
-
-func match(p, s string, fold bool) bool {
-	px, sx := 0, 0
-	star, mark := -1, 0
-	for sx < len(s) {
-		c := s[sx]
-		if fold {
-			c = lower(c)
-		}
-		switch {
-		case px < len(p) && p[px] == '*':
-			star, mark = px, sx
-			px++
-		case px < len(p) && (p[px] == '?' || p[px] == c):
-			px++
-			sx++
-		case star >= 0:
-			px = star + 1
-			mark++
-			sx = mark
-		default:
-			return false
-		}
-	}
-	for px < len(p) && p[px] == '*' {
-		px++
-	}
-	return px == len(p)
-}
-
-func lower(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
+func globFold(p, s string) bool { return policy.WildcardMatch(p, s, true) }

@@ -59,7 +59,7 @@ func (st *Statement) applies(t Target, c Call) bool {
 	}
 	hit := false
 	for _, r := range st.Resources {
-		if wildcardMatch(expandResource(r, t), c.ResourceARN, false) {
+		if WildcardMatch(expandResource(r, t), c.ResourceARN, false) {
 			hit = true
 			break
 		}
@@ -103,42 +103,53 @@ func expandResource(r string, t Target) string {
 
 func anyMatch(patterns []string, s string, fold bool) bool {
 	for _, p := range patterns {
-		if wildcardMatch(p, s, fold) {
+		if WildcardMatch(p, s, fold) {
 			return true
 		}
 	}
 	return false
 }
 
-// wildcardMatch is IAM's glob: * matches any run of characters, slashes
-// included, and ? any one character. It runs in O(len(p)·len(s)) at worst,
-// so a hostile pattern cannot make it explode.
-func wildcardMatch(p, s string, fold bool) bool {
-	if fold {
-		p, s = strings.ToLower(p), strings.ToLower(s)
-	}
+// WildcardMatch is IAM's glob, shared by resource policies and Lambda
+// authorizer policies: * matches any run of characters, slashes and colons
+// included, and ? any one character; fold compares ASCII letters without
+// case (action names). It backtracks only to the last star, so it runs in
+// O(len(p)·len(s)) at worst and a hostile pattern cannot make it explode,
+// and it allocates nothing.
+func WildcardMatch(p, s string, fold bool) bool {
 	pi, si := 0, 0
 	star, mark := -1, 0
 	for si < len(s) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
-			pi++
-			si++
-		case pi < len(p) && p[pi] == '*':
+		// A star is tried as a wildcard before anything else: taken as the
+		// literal character it would stop "a*" from matching "a*b".
+		if pi < len(p) && p[pi] == '*' {
 			star, mark = pi, si
 			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
+			continue
+		}
+		if pi < len(p) && (p[pi] == '?' || p[pi] == s[si] || fold && lowerASCII(p[pi]) == lowerASCII(s[si])) {
+			pi++
+			si++
+			continue
+		}
+		if star < 0 {
 			return false
 		}
+		pi = star + 1
+		mark++
+		si = mark
 	}
 	for pi < len(p) && p[pi] == '*' {
 		pi++
 	}
 	return pi == len(p)
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 func (d Decision) String() string {

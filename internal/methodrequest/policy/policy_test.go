@@ -134,11 +134,13 @@ func TestWildcardMatch(t *testing.T) {
 		{"*/GET/*", "x/prod/GET/a/b", true},
 		{"**a", "bbba", true},
 		{"abc", "abcd", false},
+		{"a*", "a*b", true},
+		{"a*b", "a*b", true},
 		{strings.Repeat("*a", 40) + "b", strings.Repeat("a", 400), false},
 	}
 	for _, tc := range cases {
-		if got := wildcardMatch(tc.p, tc.s, false); got != tc.want {
-			t.Errorf("wildcardMatch(%q, %q) = %v, want %v", tc.p, tc.s, got, tc.want)
+		if got := WildcardMatch(tc.p, tc.s, false); got != tc.want {
+			t.Errorf("WildcardMatch(%q, %q) = %v, want %v", tc.p, tc.s, got, tc.want)
 		}
 	}
 }
