@@ -2,6 +2,7 @@ package awsauth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,18 +16,10 @@ import (
 // It is built before key-value maps are open, so its credentials cannot
 // come from one.
 func (r *Resolver) KMSClient(ctx context.Context) (*kms.Client, error) {
-	base, err := r.baseConfig(ctx)
-	if err != nil {
-		return nil, err
-	}
-	region := r.cfg.Region
-	if region == "" {
-		region = base.Region
-	}
-	if region == "" {
+	base, region, ep, err := r.serviceTarget(ctx, "kms")
+	if errors.Is(err, errNoRegion) {
 		return nil, fmt.Errorf("awsauth: KMS: no region (set region in ferry's config or AWS_REGION)")
 	}
-	ep, err := r.endpoints.Resolve("kms", region)
 	if err != nil {
 		return nil, fmt.Errorf("awsauth: KMS: %w", err)
 	}

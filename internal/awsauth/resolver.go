@@ -227,22 +227,36 @@ func (r *Resolver) roleProvider(ctx context.Context, arn, externalID string) (aw
 	return cache, nil
 }
 
-// stsClient builds the STS client that assumes a role: the role's source
-// credentials, the configured region and the same endpoint overrides as
-// every other service.
-func (r *Resolver) stsClient(ctx context.Context, rc RoleConfig) (*sts.Client, error) {
+// errNoRegion says neither ferry's config nor the SDK's gave a region.
+var errNoRegion = errors.New("no region")
+
+// serviceTarget is what a client of ferry's own calls to service (STS,
+// KMS) is built from: the SDK's base configuration, the region (ferry's
+// config first, then the SDK's) and the endpoint, overrides included.
+func (r *Resolver) serviceTarget(ctx context.Context, service string) (aws.Config, string, Endpoint, error) {
 	base, err := r.baseConfig(ctx)
 	if err != nil {
-		return nil, err
+		return aws.Config{}, "", Endpoint{}, err
 	}
 	region := r.cfg.Region
 	if region == "" {
 		region = base.Region
 	}
 	if region == "" {
+		return aws.Config{}, "", Endpoint{}, errNoRegion
+	}
+	ep, err := r.endpoints.Resolve(service, region)
+	return base, region, ep, err
+}
+
+// stsClient builds the STS client that assumes a role: the role's source
+// credentials, the configured region and the same endpoint overrides as
+// every other service.
+func (r *Resolver) stsClient(ctx context.Context, rc RoleConfig) (*sts.Client, error) {
+	base, region, ep, err := r.serviceTarget(ctx, "sts")
+	if errors.Is(err, errNoRegion) {
 		return nil, fmt.Errorf("awsauth: assume %s: no region for STS (set region in ferry's config or AWS_REGION)", rc.ARN)
 	}
-	ep, err := r.endpoints.Resolve("sts", region)
 	if err != nil {
 		return nil, fmt.Errorf("awsauth: assume %s: %w", rc.ARN, err)
 	}
