@@ -71,7 +71,7 @@ func (v *inputVar) Property(name string) (any, bool) {
 
 func (v *inputVar) Call(name string, args []any) (any, bool, error) {
 	switch {
-	case name == "json" && len(args) == 1:
+	case (name == "json" || name == "path") && len(args) == 1:
 		path, ok := args[0].(string)
 		if !ok {
 			return nil, true, errors.New("the JSONPath argument must be a string")
@@ -79,20 +79,13 @@ func (v *inputVar) Call(name string, args []any) (any, bool, error) {
 		res, found, err := v.lookup(path)
 		if err != nil || !found {
 			return "", true, err
+		}
+		if name == "path" {
+			return res, true, nil
 		}
 		var b strings.Builder
 		vtl.WriteJSON(&b, res)
 		return b.String(), true, nil
-	case name == "path" && len(args) == 1:
-		path, ok := args[0].(string)
-		if !ok {
-			return nil, true, errors.New("the JSONPath argument must be a string")
-		}
-		res, found, err := v.lookup(path)
-		if err != nil || !found {
-			return "", true, err
-		}
-		return res, true, nil
 	case name == "params" && len(args) == 0:
 		return v.allParams(), true, nil
 	case name == "params" && len(args) == 1:
